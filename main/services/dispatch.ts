@@ -1,0 +1,32 @@
+import { apiSchema, isApiMethod, type ApiServices } from '../../shared/api';
+import { fail, ok, type Result } from '../../shared/result';
+import { toApiError } from './errors';
+
+/**
+ * The single entry point every transport (IPC, HTTP, tests) goes through: checks the method against
+ * the allow-list, validates the input, runs the service and returns a Result. It never throws.
+ */
+export async function dispatch(
+  services: ApiServices,
+  method: unknown,
+  rawInput: unknown,
+): Promise<Result<unknown>> {
+  if (!isApiMethod(method)) {
+    return fail('UNKNOWN_METHOD', `Unknown method ${JSON.stringify(String(method)).slice(0, 80)}.`);
+  }
+  const parsed = apiSchema[method].input.safeParse(rawInput ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? ` (${issue.path.join('.')})` : '';
+    return fail('INVALID_INPUT', `Invalid input for ${method}${where}: ${issue?.message ?? 'invalid'}.`);
+  }
+  try {
+    // The cast is safe: `parsed.data` was produced by this method's own schema.
+    const run = services[method] as (input: unknown) => Promise<unknown>;
+    return ok(await run(parsed.data));
+  } catch (err) {
+    const error = toApiError(err);
+    if (error.code === 'INTERNAL') console.error(`[dermaquant] ${method} failed:`, err);
+    return { ok: false, error };
+  }
+}

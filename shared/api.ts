@@ -1,0 +1,124 @@
+/**
+ * The one service API, declared once. The Electron IPC handler, the HTTP bridge and the CLI all serve
+ * these methods from the same services object; the renderer's client type is derived from it.
+ *
+ * Each method has an input schema (validated at every boundary) and an output schema (the shape the
+ * caller receives inside a Result). Inputs and outputs are JSON-safe.
+ */
+import { z } from 'zod';
+import {
+  Id,
+  IsoDate,
+  CalibrationSource,
+  StudyView,
+  Subject,
+  Timepoint,
+  ImageRecord,
+  ImportOutcome,
+} from './domain';
+import type { Result } from './result';
+
+const SubjectCode = z
+  .string()
+  .trim()
+  .min(1, 'a subject code cannot be empty')
+  .max(64, 'a subject code has at most 64 characters');
+const Label = z
+  .string()
+  .trim()
+  .min(1, 'a label cannot be empty')
+  .max(100, 'a label has at most 100 characters');
+
+/** An upload staged by a transport (HTTP body or IPC bytes) inside the study folder, awaiting import. */
+export const StagedUpload = z.object({
+  uploadId: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'not an upload id'),
+  fileName: z.string().min(1).max(255),
+});
+export type StagedUpload = z.infer<typeof StagedUpload>;
+
+export const apiSchema = {
+  /** The open study with its subjects, timepoints and images; null when no study is open yet. */
+  getStudy: { input: z.object({}), output: StudyView.nullable() },
+  /** Create a study in the session's study folder (browser mode: the --study DIR). */
+  createStudy: {
+    input: z.object({ name: z.string().trim().min(1, 'a study needs a name').max(200) }),
+    output: StudyView,
+  },
+  addSubject: { input: z.object({ code: SubjectCode }), output: Subject },
+  renameSubject: { input: z.object({ subjectId: Id, code: SubjectCode }), output: Subject },
+  addTimepoint: {
+    input: z.object({
+      subjectId: Id,
+      label: Label,
+      session: z.number().int().min(0).max(1000).nullable().default(null),
+      date: IsoDate.nullable().default(null),
+    }),
+    output: Timepoint,
+  },
+  updateTimepoint: {
+    input: z.object({
+      timepointId: Id,
+      label: Label,
+      session: z.number().int().min(0).max(1000).nullable(),
+      date: IsoDate.nullable(),
+    }),
+    output: Timepoint,
+  },
+  /** Import staged uploads into a timepoint: content-addressed copy, metadata, preview. */
+  importImages: {
+    input: z.object({ timepointId: Id, uploads: z.array(StagedUpload).min(1).max(500) }),
+    output: ImportOutcome,
+  },
+  setCalibration: {
+    input: z.object({
+      imageId: Id,
+      umPerPx: z
+        .number()
+        .positive('um per pixel must be above 0')
+        .max(1000, 'um per pixel must be at most 1000'),
+      source: CalibrationSource,
+    }),
+    output: ImageRecord,
+  },
+} as const;
+
+export type ApiSchema = typeof apiSchema;
+export type ApiMethod = keyof ApiSchema;
+/** Runtime allow-list: the transports refuse any method name not on it. */
+export const API_METHODS = Object.keys(apiSchema) as ApiMethod[];
+export const isApiMethod = (name: unknown): name is ApiMethod =>
+  typeof name === 'string' && Object.prototype.hasOwnProperty.call(apiSchema, name);
+
+/** What a caller passes (defaults may be omitted). */
+export type ApiInput<M extends ApiMethod> = z.input<ApiSchema[M]['input']>;
+/** What a service receives after validation (defaults filled in). */
+export type ApiParsedInput<M extends ApiMethod> = z.output<ApiSchema[M]['input']>;
+export type ApiOutput<M extends ApiMethod> = z.output<ApiSchema[M]['output']>;
+
+/** The services object: plain async functions that throw a UserError (main/services/errors.ts). */
+export type ApiServices = { [M in ApiMethod]: (input: ApiParsedInput<M>) => Promise<ApiOutput<M>> };
+
+/** The client the renderer and tests use: every call resolves to a Result, never rejects. */
+export type ApiClient = { [M in ApiMethod]: (input: ApiInput<M>) => Promise<Result<ApiOutput<M>>> };
+
+/** Events pushed from the Node side to the renderer (IPC 'on' or the HTTP bridge's event stream). */
+export const EVENT_NAMES = ['study-changed', 'menu-command', 'analysis-progress'] as const;
+export type EventName = (typeof EVENT_NAMES)[number];
+export interface EventPayloads {
+  'study-changed': { reason: string };
+  'menu-command': { command: 'import-images' | 'new-study' | 'open-study' };
+  'analysis-progress': { jobId: string; done: number; total: number };
+}
+
+/**
+ * Uploads are not JSON methods: each transport carries the bytes its own way (HTTP: `POST /upload`
+ * with the raw file as body and `?name=FILE`; Electron: `invoke('uploadFile', { fileName, bytes })`
+ * with a Uint8Array). Both stage the file inside the study folder and answer `Result<StagedUpload>`;
+ * `importImages` then imports staged uploads by id.
+ */
+export const UPLOAD_METHOD = 'uploadFile';
+export const UploadMeta = z.object({ fileName: z.string().trim().min(1).max(255) });
+
+/** Kinds of image asset the image routes serve (HTTP `/image/ID/KIND`, Electron `dq-image://image/ID/KIND`). */
+export const IMAGE_ASSET_KINDS = ['preview', 'thumbnail'] as const;
+export type ImageAssetKind = (typeof IMAGE_ASSET_KINDS)[number];
