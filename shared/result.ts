@@ -22,6 +22,7 @@ export const ERROR_CODES = [
   'LOCKED', // image locked against edits
   'ANALYSIS_FAILED',
   'CANCELLED',
+  'FORBIDDEN', // refused by a transport's security checks (token, Host, origin of the caller)
   'INTERNAL',
 ] as const;
 
