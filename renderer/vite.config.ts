@@ -1,5 +1,7 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+// The build config runs in Node at build time; it is not part of the renderer bundle.
+// eslint-disable-next-line no-restricted-imports
 import { fileURLToPath } from 'node:url';
 
 // The renderer is built once and served both by Electron (file in out/renderer) and by the browser-mode

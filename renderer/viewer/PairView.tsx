@@ -1,0 +1,96 @@
+import { useCallback, useEffect, useReducer, type ReactNode } from 'react';
+import type { Camera, Point, Size } from './camera';
+import { initialPairCameras, pairCameraReducer, type Side } from './pair-cameras';
+import { PairToolbar } from './PairToolbar';
+import { ViewerPane, type PairImage } from './ViewerPane';
+
+interface PairViewProps {
+  before: PairImage;
+  after: PairImage;
+  onBack: () => void;
+  /** Slots for later panels (stain analysis, annotation tools). */
+  toolbarExtras?: ReactNode;
+  sidePanel?: ReactNode;
+  layers?: { before?: ReactNode; after?: ReactNode };
+}
+
+const ZOOM_STEP = 1.5;
+
+const isTyping = (target: EventTarget | null) =>
+  target instanceof HTMLElement &&
+  (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+
+/** Before and after side by side, with cameras kept in step while Sync is on. */
+export function PairView({ before, after, onBack, toolbarExtras, sidePanel, layers }: PairViewProps) {
+  const [state, dispatch] = useReducer(pairCameraReducer, [before.record, after.record] as const, ([b, a]) =>
+    initialPairCameras([
+      { width: b.width, height: b.height },
+      { width: a.width, height: a.height },
+    ]),
+  );
+
+  const onViewport = useCallback((side: Side, size: Size) => dispatch({ type: 'viewport', side, size }), []);
+  const onCamera = useCallback(
+    (side: Side, camera: Camera) => dispatch({ type: 'camera', side, camera }),
+    [],
+  );
+  const onZoomAt = useCallback(
+    (side: Side, anchor: Point, factor: number) => dispatch({ type: 'zoom-at', side, anchor, factor }),
+    [],
+  );
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
+      if (e.key === 'f') dispatch({ type: 'fit' });
+      else if (e.key === '1') dispatch({ type: 'one-to-one' });
+      else if (e.key === '+' || e.key === '=') dispatch({ type: 'zoom-centre', factor: ZOOM_STEP });
+      else if (e.key === '-') dispatch({ type: 'zoom-centre', factor: 1 / ZOOM_STEP });
+      else return;
+      e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  return (
+    <main className="pair-screen" data-testid="pair-view" data-sync={state.sync}>
+      <PairToolbar
+        subjectCode={before.subject.code === after.subject.code ? before.subject.code : null}
+        sync={state.sync}
+        onBack={onBack}
+        onFit={() => dispatch({ type: 'fit' })}
+        onOneToOne={() => dispatch({ type: 'one-to-one' })}
+        onZoom={(factor) => dispatch({ type: 'zoom-centre', factor: factor > 0 ? ZOOM_STEP : 1 / ZOOM_STEP })}
+        onSync={(on) => dispatch({ type: 'sync', on })}
+      >
+        {toolbarExtras}
+      </PairToolbar>
+      <div className="pair-body">
+        <div className="pair-panes">
+          <ViewerPane
+            side={0}
+            role="Before"
+            image={before}
+            camera={state.cameras[0]}
+            onViewport={onViewport}
+            onCamera={onCamera}
+            onZoomAt={onZoomAt}
+            layers={layers?.before}
+          />
+          <ViewerPane
+            side={1}
+            role="After"
+            image={after}
+            camera={state.cameras[1]}
+            onViewport={onViewport}
+            onCamera={onCamera}
+            onZoomAt={onZoomAt}
+            layers={layers?.after}
+          />
+        </div>
+        {sidePanel && <aside className="pair-side">{sidePanel}</aside>}
+      </div>
+    </main>
+  );
+}
