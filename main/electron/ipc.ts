@@ -1,0 +1,86 @@
+import type { IpcMain } from 'electron';
+import { apiSchema, isApiMethod, UPLOAD_METHOD, UploadMeta } from '../../shared/api';
+import { fail, ok, type Result } from '../../shared/result';
+import { dispatch } from '../services/dispatch';
+import { toApiError } from '../services/errors';
+import type { Services } from '../services/types';
+import { isAppUrl } from './app-origin';
+import { INVOKE_CHANNEL } from './ipc-channels';
+
+export interface InvokeHandlerOptions {
+  services: Services;
+  /**
+   * Ask the user where a new study goes. In Electron the UI's "create study" has no folder of its own
+   * (browser mode has --study DIR), so the shell asks with a folder dialog; null means cancelled.
+   */
+  chooseNewStudyFolder: () => Promise<string | null>;
+  /** Called after a study was created or opened through IPC (e.g. to remember it for next launch). */
+  onStudyOpened?: (dir: string) => void;
+}
+
+export type InvokeHandler = (
+  senderUrl: string | null,
+  method: unknown,
+  input: unknown,
+) => Promise<Result<unknown>>;
+
+/**
+ * The IPC entry point, as a plain function of the sender's URL so tests can call it directly. Refuses
+ * callers that are not the app's own page, then hands the call to the same dispatcher as HTTP.
+ */
+export function createInvokeHandler(options: InvokeHandlerOptions): InvokeHandler {
+  const { services } = options;
+  return async (senderUrl, method, input) => {
+    if (!isAppUrl(senderUrl)) {
+      console.error(`[dermaquant] refused IPC call from ${String(senderUrl)}`);
+      return fail('FORBIDDEN', 'Refused: the call did not come from the DermaQuant window.');
+    }
+    if (method === UPLOAD_METHOD) return stageUpload(services, input);
+    if (!isApiMethod(method)) return dispatch(services, method, input); // answers UNKNOWN_METHOD
+    if (method === 'createStudy') return createStudyInChosenFolder(options, input);
+    return dispatch(services, method, input);
+  };
+}
+
+/** Register the handler on the one invoke channel. */
+export function registerIpc(ipcMain: IpcMain, handler: InvokeHandler): void {
+  // senderFrame is null when the frame has gone away (navigated or closed) before the call arrived.
+  ipcMain.handle(INVOKE_CHANNEL, (event, method: unknown, input: unknown) =>
+    handler(event.senderFrame?.url ?? null, method, input),
+  );
+}
+
+async function stageUpload(services: Services, input: unknown): Promise<Result<unknown>> {
+  const fields = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+  const meta = UploadMeta.safeParse({ fileName: fields.fileName });
+  if (!meta.success) return fail('INVALID_INPUT', 'An upload needs a file name (1 to 255 characters).');
+  if (!(fields.bytes instanceof Uint8Array)) {
+    return fail(
+      'INVALID_INPUT',
+      `The upload of ${meta.data.fileName} carried no bytes (expected a Uint8Array).`,
+    );
+  }
+  try {
+    return ok(await services.stageUpload(fields.bytes, meta.data.fileName));
+  } catch (err) {
+    return { ok: false, error: toApiError(err) };
+  }
+}
+
+async function createStudyInChosenFolder(
+  options: InvokeHandlerOptions,
+  input: unknown,
+): Promise<Result<unknown>> {
+  const parsed = apiSchema.createStudy.input.safeParse(input ?? {});
+  // Invalid input: let the dispatcher word the message as it does for every other method.
+  if (!parsed.success) return dispatch(options.services, 'createStudy', input);
+  const dir = await options.chooseNewStudyFolder();
+  if (dir === null) return fail('CANCELLED', 'No folder was chosen, so no study was created.');
+  try {
+    const study = await options.services.createStudyAt(dir, parsed.data.name);
+    options.onStudyOpened?.(dir);
+    return ok(study);
+  } catch (err) {
+    return { ok: false, error: toApiError(err) };
+  }
+}
