@@ -19,6 +19,29 @@ export const MIN_RING_AREA = 1e-9;
 
 const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1));
 
+/** True when every point lies on the line through the first two points far enough apart. */
+function allOnOneLine(points: readonly number[]): boolean {
+  const n = points.length >> 1;
+  const [x0, y0] = points;
+  let far = 1;
+  for (let i = 1; i < n; i++) {
+    if (
+      Math.hypot(points[2 * i] - x0, points[2 * i + 1] - y0) >
+      Math.hypot(points[2 * far] - x0, points[2 * far + 1] - y0)
+    )
+      far = i;
+  }
+  const dx = points[2 * far] - x0;
+  const dy = points[2 * far + 1] - y0;
+  const length = Math.hypot(dx, dy);
+  if (length === 0) return true;
+  // Distance of each point from that line, against a tolerance far below a pixel.
+  for (let i = 1; i < n; i++) {
+    if (Math.abs(dx * (points[2 * i + 1] - y0) - dy * (points[2 * i] - x0)) / length > 1e-9) return false;
+  }
+  return true;
+}
+
 function checkRing(ring: readonly number[], what: string): PolygonCheck {
   if (ring.length % 2 !== 0 || ring.some((v) => !Number.isFinite(v))) {
     return {
@@ -36,7 +59,7 @@ function checkRing(ring: readonly number[], what: string): PolygonCheck {
       message: `The ${what} needs at least 3 distinct points; it has ${count}. Add points or delete the shape.`,
     };
   }
-  if (ringArea(points) <= MIN_RING_AREA) {
+  if (ringArea(points) <= MIN_RING_AREA && allOnOneLine(points)) {
     return {
       valid: false,
       problem: 'zero-area',
@@ -66,7 +89,9 @@ export function checkPolygon(polygon: Polygon): PolygonCheck {
   }
   if (holes.length === 0) return { valid: true };
   const outer = normaliseRing(polygon.outer);
-  const [contact] = findEdgeContacts([outer, ...holes], 1);
+  // Rings may touch at single points (valid in the OGC simple features model, and harmless to
+  // areas and rasterisation) but not cross or run along each other.
+  const contact = findEdgeContacts([outer, ...holes]).find((c) => c.kind !== 'touch');
   if (contact) {
     const problem = contact.a.ring === 0 ? 'hole-outside' : 'holes-overlap';
     return {
@@ -76,22 +101,25 @@ export function checkPolygon(polygon: Polygon): PolygonCheck {
       at: { x: contact.x, y: contact.y },
     };
   }
+  // Rings may share a vertex, so test the midpoint of an edge rather than a vertex.
+  const probe = (ring: readonly number[]) => ({ x: (ring[0] + ring[2]) / 2, y: (ring[1] + ring[3]) / 2 });
   for (let h = 0; h < holes.length; h++) {
-    if (!pointInRing(holes[h][0], holes[h][1], outer)) {
+    const at = probe(holes[h]);
+    if (!pointInRing(at.x, at.y, outer)) {
       return {
         valid: false,
         problem: 'hole-outside',
         message: `Hole ${h + 1} lies outside the outline.`,
-        at: { x: holes[h][0], y: holes[h][1] },
+        at,
       };
     }
     for (let k = 0; k < holes.length; k++) {
-      if (k !== h && pointInRing(holes[h][0], holes[h][1], holes[k])) {
+      if (k !== h && pointInRing(at.x, at.y, holes[k])) {
         return {
           valid: false,
           problem: 'holes-overlap',
           message: `Hole ${h + 1} lies inside hole ${k + 1}.`,
-          at: { x: holes[h][0], y: holes[h][1] },
+          at,
         };
       }
     }
