@@ -1,0 +1,190 @@
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import type { ImportProblem } from '../../../shared/domain';
+import { toApiError, UserError } from '../errors';
+import type { StoredImage } from '../study/repositories';
+import { isUniqueViolation } from '../study/sqlite-errors';
+import type { OpenStudy } from '../study/study-session';
+import { imagesPath } from '../study/study-files';
+import { probeImage } from './probe';
+import { removePreviews, writePreviews } from './previews';
+import { sniffFile } from './sniff';
+import { commitFile, copyWithSha256 } from './stored-files';
+
+export interface SourceFile {
+  /** Where to read the bytes (an original, or a staged upload). */
+  path: string;
+  /** The name the user knows the file by: shown in messages and stored as the original name. */
+  fileName: string;
+}
+
+export type FileOutcome =
+  | { kind: 'imported'; image: StoredImage }
+  | { kind: 'duplicate'; existing: StoredImage }
+  | { kind: 'failed'; problem: ImportProblem };
+
+export interface ImportSettings {
+  maxImagePixels: number;
+  now(): string;
+}
+
+/** Refuse what is plainly not an image before reading the whole file. */
+async function checkSource(source: SourceFile): Promise<'jpeg' | 'png' | 'tiff'> {
+  const { fileName } = source;
+  const stat = await fsp.stat(source.path).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') {
+      throw new UserError('FILE_NOT_FOUND', `${fileName} was not found: check the path and try again.`, {
+        file: fileName,
+      });
+    }
+    throw err;
+  });
+  if (stat.isDirectory()) {
+    throw new UserError(
+      'NOT_AN_IMAGE',
+      `${fileName} is a folder, not an image: choose the image files in it.`,
+      {
+        file: fileName,
+      },
+    );
+  }
+  if (stat.size === 0) {
+    throw new UserError('NOT_AN_IMAGE', `${fileName} is empty (0 bytes): copy it again from the original.`, {
+      file: fileName,
+    });
+  }
+  const sniffed = await sniffFile(source.path);
+  if (sniffed.kind === 'not-an-image') {
+    throw new UserError(
+      'NOT_AN_IMAGE',
+      `${fileName} is not an image DermaQuant can read (it is not a JPEG, PNG or TIFF/SVS file). Choose a JPEG, PNG or TIFF image.`,
+      { file: fileName },
+    );
+  }
+  if (sniffed.kind === 'unsupported') {
+    throw new UserError(
+      'UNSUPPORTED_FORMAT',
+      `${fileName} is a ${sniffed.formatName} file, which DermaQuant does not import. Convert it to TIFF (or PNG) and import that.`,
+      { file: fileName, format: sniffed.formatName },
+    );
+  }
+  return sniffed.container;
+}
+
+function problemFrom(err: unknown, fileName: string): ImportProblem {
+  const error = toApiError(err);
+  if (error.code === 'INTERNAL') console.error(`[dermaquant] importing ${fileName} failed:`, err);
+  return { fileName, code: error.code, message: error.message };
+}
+
+/**
+ * Import one file into a timepoint: copy it into images/ under its SHA-256 (hashing while copying),
+ * recognise duplicates by that hash, probe it, decode it in full while making the previews, then
+ * commit the copy and insert the record. Any failure removes every file this import made, so nothing
+ * half-written is left and nothing already stored is touched.
+ */
+export async function importFile(
+  study: OpenStudy,
+  timepointId: number,
+  source: SourceFile,
+  settings: ImportSettings,
+): Promise<FileOutcome> {
+  const { fileName } = source;
+  const made: string[] = [];
+  let previewsOf: string | null = null;
+  try {
+    const container = await checkSource(source);
+    const imagesDir = imagesPath(study.dir);
+    await fsp.mkdir(imagesDir, { recursive: true });
+    const copy = await copyWithSha256(source.path, imagesDir);
+    made.push(copy.tempPath);
+    const existing = study.repos.images.findBySha256(copy.sha256);
+    if (existing) {
+      await fsp.rm(copy.tempPath, { force: true });
+      return { kind: 'duplicate', existing };
+    }
+    const probed = await probeImage(copy.tempPath, fileName, container, settings.maxImagePixels);
+    previewsOf = copy.sha256;
+    const preview = await writePreviews(
+      copy.tempPath,
+      probed.colourFix,
+      study.dir,
+      copy.sha256,
+      settings.maxImagePixels,
+    ).catch((err: unknown) => {
+      throw err instanceof UserError ? err : decodeFailure(err, fileName);
+    });
+    const storedName = `${copy.sha256}.${probed.extension}`;
+    const storedPath = path.join(imagesDir, storedName);
+    await commitFile(copy.tempPath, storedPath);
+    made.push(storedPath);
+    const image = insertRecord(study, {
+      timepointId,
+      sha256: copy.sha256,
+      fileName,
+      storedName,
+      format: probed.format,
+      width: probed.width,
+      height: probed.height,
+      byteSize: copy.byteSize,
+      bitDepth: probed.bitDepth,
+      channels: probed.channels,
+      pages: probed.pages,
+      umPerPx: probed.calibration?.umPerPx ?? null,
+      calibrationSource: probed.calibration ? 'file' : null,
+      stain: null,
+      ...preview,
+      colourFix: probed.colourFix,
+      importedAt: settings.now(),
+    });
+    if ('duplicateOf' in image) {
+      // Another import of the same bytes won the race: its copy and previews are the ones kept.
+      made.pop();
+      previewsOf = null;
+      return { kind: 'duplicate', existing: image.duplicateOf };
+    }
+    return { kind: 'imported', image };
+  } catch (err) {
+    for (const file of made) await fsp.rm(file, { force: true });
+    if (previewsOf) await removePreviews(study.dir, previewsOf);
+    return { kind: 'failed', problem: problemFrom(err, fileName) };
+  }
+}
+
+function insertRecord(
+  study: OpenStudy,
+  image: Parameters<OpenStudy['repos']['images']['insert']>[0],
+): StoredImage | { duplicateOf: StoredImage } {
+  try {
+    return study.db.transaction(() => {
+      const inserted = study.repos.images.insert(image);
+      study.repos.audit.record({
+        at: image.importedAt,
+        kind: 'image-imported',
+        entity: 'image',
+        entityId: inserted.id,
+        detail: { fileName: image.fileName, sha256: image.sha256, calibration: image.umPerPx },
+      });
+      return inserted;
+    })();
+  } catch (err) {
+    const winner = isUniqueViolation(err) ? study.repos.images.findBySha256(image.sha256) : undefined;
+    if (winner) return { duplicateOf: winner };
+    throw err;
+  }
+}
+
+/** A decoder failure during the full decode: the file is truncated or damaged. */
+function decodeFailure(err: unknown, fileName: string): UserError {
+  const reason = ((err as Error).message ?? String(err)).split('\n')[0] ?? 'unreadable';
+  if (/pixel limit/i.test(reason)) {
+    return new UserError('IMAGE_TOO_LARGE', `${fileName} is over the pixel limit: import a smaller region.`, {
+      file: fileName,
+    });
+  }
+  return new UserError(
+    'CORRUPT_IMAGE',
+    `${fileName} could not be decoded in full (${reason}): it is probably truncated or damaged. Copy or export it again from the original and import the new copy.`,
+    { file: fileName },
+  );
+}

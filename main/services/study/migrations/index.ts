@@ -1,0 +1,9 @@
+import { initialSchema } from './001-initial';
+import type { Migration } from './migration';
+
+export type { Migration } from './migration';
+
+/** Every schema step, in order. Add a new file and append it here; never change a shipped one. */
+export const MIGRATIONS: readonly Migration[] = [initialSchema];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

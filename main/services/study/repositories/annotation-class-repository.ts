@@ -1,0 +1,34 @@
+import type { Database } from 'better-sqlite3';
+
+export type AnnotationRole = 'roi' | 'exclude' | 'stained';
+
+export interface AnnotationClass {
+  id: number;
+  name: string;
+  /** '#rrggbb', lower case. */
+  colour: string;
+  /** What the analysis does with shapes of this class; null for user-defined marks. */
+  role: AnnotationRole | null;
+  builtIn: boolean;
+}
+
+/** Annotation classes: three seeded by the first migration, more defined by the user. */
+export class AnnotationClassRepository {
+  constructor(private readonly db: Database) {}
+
+  list(): AnnotationClass[] {
+    const rows = this.db
+      .prepare('SELECT id, name, colour, role, built_in AS builtIn FROM annotation_class ORDER BY id')
+      .all() as (Omit<AnnotationClass, 'builtIn'> & { builtIn: number })[];
+    return rows.map((row) => ({ ...row, builtIn: row.builtIn === 1 }));
+  }
+
+  insert(name: string, colour: string, createdAt: string): AnnotationClass {
+    const info = this.db
+      .prepare('INSERT INTO annotation_class (name, colour, created_at) VALUES (?, ?, ?)')
+      .run(name, colour.toLowerCase(), createdAt);
+    const created = this.list().find((c) => c.id === Number(info.lastInsertRowid));
+    if (!created) throw new Error('The new annotation class was not stored.');
+    return created;
+  }
+}

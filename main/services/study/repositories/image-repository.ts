@@ -1,0 +1,82 @@
+import type { Database } from 'better-sqlite3';
+import type { CalibrationSource, ImageRecord } from '../../../../shared/domain';
+
+/** How the stored copy must be decoded to give correct pixels (see images/colour-fix.ts). */
+export type ColourFix = 'ycbcr-tagged-rgb';
+
+/** Everything stored about an image, including what only the Node side needs. */
+export interface StoredImage extends ImageRecord {
+  /** File name of the content-addressed copy inside images/ (`<sha256>.<ext>`). */
+  storedName: string;
+  colourFix: ColourFix | null;
+}
+
+export type NewImage = Omit<StoredImage, 'id' | 'locked'>;
+
+const COLUMNS = `id, timepoint_id AS timepointId, sha256, file_name AS fileName, stored_name AS storedName,
+  format, width, height, byte_size AS byteSize, bit_depth AS bitDepth, channels, pages,
+  um_per_px AS umPerPx, calibration_source AS calibrationSource, stain,
+  preview_width AS previewWidth, preview_height AS previewHeight, colour_fix AS colourFix,
+  locked, imported_at AS importedAt`;
+
+type ImageRow = Omit<StoredImage, 'locked'> & { locked: number };
+
+const fromRow = (row: ImageRow): StoredImage => ({ ...row, locked: row.locked === 1 });
+
+/** The public record (what crosses the API): drops the storage details. */
+export function toImageRecord(image: StoredImage): ImageRecord {
+  const { storedName: _storedName, colourFix: _colourFix, ...record } = image;
+  return record;
+}
+
+/** Images, unique by content hash within the study. */
+export class ImageRepository {
+  constructor(private readonly db: Database) {}
+
+  list(): StoredImage[] {
+    return (
+      this.db.prepare(`SELECT ${COLUMNS} FROM image ORDER BY timepoint_id, id`).all() as ImageRow[]
+    ).map(fromRow);
+  }
+
+  get(id: number): StoredImage | undefined {
+    const row = this.db.prepare(`SELECT ${COLUMNS} FROM image WHERE id = ?`).get(id) as ImageRow | undefined;
+    return row && fromRow(row);
+  }
+
+  findBySha256(sha256: string): StoredImage | undefined {
+    const row = this.db.prepare(`SELECT ${COLUMNS} FROM image WHERE sha256 = ?`).get(sha256) as
+      ImageRow | undefined;
+    return row && fromRow(row);
+  }
+
+  insert(image: NewImage): StoredImage {
+    const info = this.db
+      .prepare(
+        `INSERT INTO image (timepoint_id, sha256, file_name, stored_name, format, width, height, byte_size,
+           bit_depth, channels, pages, um_per_px, calibration_source, stain, preview_width, preview_height,
+           colour_fix, imported_at)
+         VALUES (@timepointId, @sha256, @fileName, @storedName, @format, @width, @height, @byteSize,
+           @bitDepth, @channels, @pages, @umPerPx, @calibrationSource, @stain, @previewWidth, @previewHeight,
+           @colourFix, @importedAt)`,
+      )
+      .run(image);
+    return this.get(Number(info.lastInsertRowid)) as StoredImage;
+  }
+
+  setCalibration(id: number, umPerPx: number | null, source: CalibrationSource | null): void {
+    this.db
+      .prepare('UPDATE image SET um_per_px = ?, calibration_source = ? WHERE id = ?')
+      .run(umPerPx, source, id);
+  }
+
+  setLocked(id: number, locked: boolean): void {
+    this.db.prepare('UPDATE image SET locked = ? WHERE id = ?').run(locked ? 1 : 0, id);
+  }
+
+  setPreviewSize(id: number, width: number, height: number): void {
+    this.db
+      .prepare('UPDATE image SET preview_width = ?, preview_height = ? WHERE id = ?')
+      .run(width, height, id);
+  }
+}
