@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   betterSqliteCopyDir,
   isBuildCurrent,
@@ -40,7 +41,7 @@ export async function prepareNativeBinding(
   rmSync(buildDir, { recursive: true, force: true });
   mkdirSync(copyDir, { recursive: true });
   cpSync(sourceDir, copyDir, { recursive: true, filter: (source) => isNeededForBuild(source, sourceDir) });
-  // electron-rebuild walks the dependencies of the package.json in --module-dir.
+  // @electron/rebuild walks the dependencies of the package.json in its buildPath.
   writeFileSync(
     path.join(buildDir, 'package.json'),
     JSON.stringify({
@@ -50,16 +51,29 @@ export async function prepareNativeBinding(
     }),
   );
 
-  const rebuildCli = path.join(appRoot, 'node_modules', '@electron', 'rebuild', 'lib', 'cli.js');
-  const args = [
-    rebuildCli,
-    ...['--version', target.electronVersion, '--platform', target.platform, '--arch', target.arch],
-    ...['--module-dir', buildDir, '--only', 'better-sqlite3', '--force'],
-  ];
+  // The programmatic API, not the electron-rebuild CLI: the CLI takes the project root from the nearest
+  // lockfile (this repository), then finds and rebuilds node_modules/better-sqlite3 too, in place.
+  // Pinning projectRootPath to the build folder confines it to the copy.
+  const rebuildOptions = {
+    buildPath: buildDir,
+    projectRootPath: buildDir,
+    electronVersion: target.electronVersion,
+    platform: target.platform,
+    arch: target.arch,
+    onlyModules: ['better-sqlite3'],
+    force: true,
+    mode: 'sequential',
+  };
+  const rebuildModule = pathToFileURL(
+    path.join(appRoot, 'node_modules', '@electron', 'rebuild', 'lib', 'main.js'),
+  );
+  // @electron/rebuild is ESM-only; a child process keeps its output and any crash out of the launcher.
+  const script = `import { rebuild } from ${JSON.stringify(rebuildModule.href)}; await rebuild(JSON.parse(process.argv[1]));`;
+  const args = ['--input-type=module', '--eval', script, JSON.stringify(rebuildOptions)];
   const exitCode = await run(process.execPath, args, appRoot);
   if (exitCode !== 0 || !existsSync(file)) {
     throw new NativeBindingError(
-      `Could not build better-sqlite3 for Electron ${target.electronVersion} (electron-rebuild exited with ${exitCode}). ` +
+      `Could not build better-sqlite3 for Electron ${target.electronVersion} (@electron/rebuild exited with ${exitCode}). ` +
         'It needs internet access to download a prebuilt binary or Electron headers, or else a C++ toolchain ' +
         '(Python, make, g++; on Windows the Visual Studio Build Tools). See the output above, fix the cause and ' +
         'run `npm start` again. Browser mode needs none of this: `npm run web -- --study DIR`.',
