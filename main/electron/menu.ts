@@ -68,16 +68,14 @@ export function createMenuActions(deps: MenuActionDeps): MenuActions {
     async newStudy() {
       const dir = await chooseFolder(deps, 'New study: choose a new or empty folder', 'Create study here');
       if (dir === null) return;
-      await runStudyChange(deps, 'Could not create the study', dir, 'study-created', () =>
+      await runStudyChange(deps, 'Could not create the study', dir, () =>
         services.createStudyAt(dir, path.basename(dir) || 'Study'),
       );
     },
     async openStudy() {
       const dir = await chooseFolder(deps, 'Open study: choose a study folder', 'Open study');
       if (dir === null) return;
-      await runStudyChange(deps, 'Could not open the study', dir, 'study-opened', () =>
-        services.openStudy(dir),
-      );
+      await runStudyChange(deps, 'Could not open the study', dir, () => services.openStudy(dir));
     },
     importImages() {
       // The renderer owns the file picker: it knows which timepoint the images are for.
@@ -103,13 +101,12 @@ async function runStudyChange(
   deps: MenuActionDeps,
   failureTitle: string,
   dir: string,
-  reason: string,
   change: () => Promise<unknown>,
 ): Promise<void> {
   try {
+    // The services announce 'study-changed' themselves; main.ts forwards it to the window.
     await change();
     deps.onStudyOpened?.(dir);
-    sendEvent(deps.getWindow(), 'study-changed', { reason });
   } catch (err) {
     const message = { type: 'error' as const, message: failureTitle, detail: toApiError(err).message };
     const win = deps.getWindow();

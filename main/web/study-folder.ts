@@ -21,7 +21,8 @@ export async function inspectStudyFolder(dir: string): Promise<StudyFolderState>
   if (!info.isDirectory()) return 'not-a-folder';
   const entries = await readdir(dir);
   if (entries.includes(STUDY_DB_FILE)) return 'study';
-  return entries.length === 0 ? 'empty' : 'not-empty';
+  // Hidden files (.DS_Store, .git) do not make a folder unsuitable: the services ignore them too.
+  return entries.every((name) => name.startsWith('.')) ? 'empty' : 'not-empty';
 }
 
 /** The message for a folder browser mode refuses to start with; null when it can start. */
