@@ -111,6 +111,13 @@ function classifyOpenError(err: unknown, file: string): unknown {
       { file },
     );
   }
+  if (code === 'SQLITE_CANTOPEN' && fs.existsSync(`${file}-wal`)) {
+    return new UserError(
+      'STUDY_READ_ONLY',
+      `The study ${path.dirname(file)} is read-only and was not closed cleanly (${STUDY_DB_FILE}-wal is present), so it cannot be opened here. Copy the study folder to a writable place and open the copy.`,
+      { file },
+    );
+  }
   if (code === 'SQLITE_CORRUPT') {
     return new UserError(
       'STUDY_CORRUPT',
@@ -121,6 +128,25 @@ function classifyOpenError(err: unknown, file: string): unknown {
     );
   }
   return err;
+}
+
+/**
+ * Close a study database. A writable connection first leaves WAL mode (which checkpoints the WAL into
+ * the main file): a closed study is then one self-contained study.sqlite, which can be copied, archived
+ * or opened read-only from a read-only folder (SQLite cannot open a WAL database read-only when it
+ * cannot create the -shm file). If another process still has the study open, the switch is refused
+ * and the database simply stays in WAL mode.
+ */
+export function closeStudyDatabase(db: Database.Database): void {
+  if (!db.open) return;
+  if (!db.readonly) {
+    try {
+      db.pragma('journal_mode = DELETE');
+    } catch {
+      // Busy: another connection is open. WAL mode is still correct, only less portable.
+    }
+  }
+  db.close();
 }
 
 /** A consistent copy of the database (SQLite's online backup) in backups/, taken before any migration. */

@@ -2,7 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { UserError } from '../errors';
-import { createStudyDatabase, openStudyDatabase, type DatabaseOptions } from './open-database';
+import {
+  closeStudyDatabase,
+  createStudyDatabase,
+  openStudyDatabase,
+  type DatabaseOptions,
+} from './open-database';
 import { schemaVersion } from './migrate';
 import { createRepositories, type Repositories } from './repositories';
 import { cachePath, imagesPath, studyDbPath, STUDY_DB_FILE } from './study-files';
@@ -132,12 +137,12 @@ export class StudySession {
   }
 
   close(): void {
-    this.opened?.db.close();
+    if (this.opened) closeStudyDatabase(this.opened.db);
     this.opened = null;
   }
 
   private replace(study: OpenStudy): void {
-    if (this.opened && this.opened.db !== study.db) this.opened.db.close();
+    if (this.opened && this.opened.db !== study.db) closeStudyDatabase(this.opened.db);
     this.opened = study;
     this.folder = study.dir;
   }
