@@ -1,0 +1,152 @@
+/**
+ * analyzeImageFile: decode an image with sharp and measure its stained area in worker threads.
+ * The file is only read. Decoding, hashing and starting the workers overlap; the bands then run on all
+ * workers. Bad input (unknown preset, parallel vectors, ROI off the image...) is refused before decoding.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { AnalysisInputError } from '../../../shared/analysis/errors';
+import {
+  measureStain,
+  precheck,
+  type MeasureOutcome,
+  type StainMeasurement,
+} from '../../../shared/analysis/measure';
+import {
+  ALGORITHM_VERSION,
+  parseProtocol,
+  type AnalysisProtocolInput,
+  type ResolvedParams,
+} from '../../../shared/analysis/protocol';
+import type { AnalysisRegion } from '../../../shared/analysis/region';
+import { UserError } from '../errors';
+import { decodeToSharedPixels, probeForAnalysis } from './decode-pixels';
+import { AnalysisWorkerPool, defaultWorkerCount } from './worker-pool';
+
+/** Default band: about a million pixels, so per-band buffers stay small whatever the image size. */
+export const DEFAULT_BAND_PIXELS = 1 << 20;
+/** Default pixel limit (the services pass their own): 10 gigapixels, a 40x whole-slide scan. */
+export const DEFAULT_ANALYSIS_MAX_PIXELS = 10_000_000_000;
+
+export interface AnalysisProgress {
+  phase: 'decode' | 'analyse';
+  done: number;
+  total: number;
+}
+
+export interface AnalyzeFileOptions {
+  /** Calibration to use instead of the file's own (e.g. --um-per-px, or the study's record). */
+  umPerPx?: number | null;
+  region?: AnalysisRegion | null;
+  workers?: number;
+  /** Rows per band; default: about DEFAULT_BAND_PIXELS pixels. */
+  bandRows?: number;
+  maxImagePixels?: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: AnalysisProgress) => void;
+}
+
+export interface FileAnalysis {
+  image: {
+    path: string;
+    sha256: string;
+    width: number;
+    height: number;
+    umPerPx: number | null;
+    umPerPxSource: 'given' | 'file' | null;
+  };
+  params: ResolvedParams;
+  measurement: StainMeasurement;
+  algorithmVersion: string;
+  elapsedMs: number;
+}
+
+export async function sha256OfFile(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+export function toUserError(err: unknown, file: string): unknown {
+  if (err instanceof AnalysisInputError) {
+    const message = err.code === 'CANCELLED' ? `The analysis of ${file} was cancelled.` : err.message;
+    return new UserError(err.code, message, { file });
+  }
+  return err;
+}
+
+function abortPromise(signal: AbortSignal | undefined, file: string): Promise<never> | null {
+  if (!signal) return null;
+  return new Promise((_, reject) => {
+    const cancel = () =>
+      reject(new UserError('CANCELLED', `The analysis of ${file} was cancelled.`, { file }));
+    if (signal.aborted) cancel();
+    else signal.addEventListener('abort', cancel, { once: true });
+  });
+}
+
+export async function analyzeImageFile(
+  file: string,
+  protocolInput: AnalysisProtocolInput | undefined,
+  options: AnalyzeFileOptions = {},
+): Promise<FileAnalysis> {
+  const started = performance.now();
+  const maxImagePixels = options.maxImagePixels ?? DEFAULT_ANALYSIS_MAX_PIXELS;
+  let pool: AnalysisWorkerPool | null = null;
+  const aborted = abortPromise(options.signal, file);
+  const work = async (): Promise<FileAnalysis> => {
+    const protocol = parseProtocol(protocolInput ?? {});
+    const probed = await probeForAnalysis(file, maxImagePixels);
+    const umPerPx = options.umPerPx ?? probed.calibration?.umPerPx ?? null;
+    const geometry = { width: probed.width, height: probed.height, umPerPx };
+    try {
+      precheck(protocol, geometry, options.region ?? null);
+    } catch (err) {
+      if (err instanceof AnalysisInputError && /region of interest/.test(err.message)) {
+        throw new AnalysisInputError(err.code, `${file}: ${err.message}`);
+      }
+      throw err;
+    }
+    const stopIfCancelled = (): void => {
+      if (options.signal?.aborted) throw new AnalysisInputError('CANCELLED', 'cancelled');
+    };
+    stopIfCancelled();
+    options.onProgress?.({ phase: 'decode', done: 0, total: 1 });
+    // Start the threads and the hash while libvips decodes.
+    pool = new AnalysisWorkerPool(options.workers ?? defaultWorkerCount());
+    const [pixels, sha256] = await Promise.all([
+      decodeToSharedPixels(file, probed, maxImagePixels),
+      sha256OfFile(file),
+    ]);
+    stopIfCancelled();
+    options.onProgress?.({ phase: 'decode', done: 1, total: 1 });
+    pool.loadImage(pixels);
+    const bandRows = options.bandRows ?? Math.max(8, Math.floor(DEFAULT_BAND_PIXELS / pixels.width));
+    const outcome: MeasureOutcome = await measureStain(pool, geometry, protocol, options.region ?? null, {
+      bandRows,
+      signal: options.signal,
+      onProgress: (done, total) => options.onProgress?.({ phase: 'analyse', done, total }),
+    });
+    return {
+      image: {
+        path: file,
+        sha256,
+        width: pixels.width,
+        height: pixels.height,
+        umPerPx,
+        umPerPxSource: options.umPerPx ? 'given' : umPerPx ? 'file' : null,
+      },
+      params: outcome.params,
+      measurement: outcome.measurement,
+      algorithmVersion: ALGORITHM_VERSION,
+      elapsedMs: Math.round(performance.now() - started),
+    };
+  };
+  try {
+    return await (aborted ? Promise.race([work(), aborted]) : work());
+  } catch (err) {
+    throw toUserError(err, file);
+  } finally {
+    if (pool) await (pool as AnalysisWorkerPool).terminate();
+  }
+}

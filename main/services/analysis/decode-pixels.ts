@@ -1,0 +1,87 @@
+/**
+ * Decode an image for analysis: page 0 at full resolution, EXIF orientation applied (the coordinate system
+ * of every annotation), the stored colour fix applied, alpha flattened onto white (transparent = empty
+ * slide), grey and 16-bit images turned into 8-bit sRGB. The pixels land in a SharedArrayBuffer that
+ * every worker reads without a copy.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { PixelBuffer } from '../../../shared/analysis/kernel';
+import { UserError } from '../errors';
+import { openImagePixels } from '../images/decode';
+import { probeImage, type ProbedImage } from '../images/probe';
+import { sniffFile } from '../images/sniff';
+
+export interface SharedPixels extends PixelBuffer {
+  data: Uint8Array;
+  shared: SharedArrayBuffer;
+}
+
+/** Check that `file` is an image DermaQuant reads, and learn its size and calibration without decoding. */
+export async function probeForAnalysis(file: string, maxImagePixels: number): Promise<ProbedImage> {
+  const fileName = path.basename(file);
+  const stat = await fs.stat(file).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') {
+      throw new UserError('FILE_NOT_FOUND', `${file} does not exist: check the path.`, { file });
+    }
+    if (err.code === 'EACCES' || err.code === 'EPERM') {
+      throw new UserError('FILE_NOT_FOUND', `${file} cannot be read (no permission).`, { file });
+    }
+    throw err;
+  });
+  if (stat.isDirectory()) {
+    throw new UserError('NOT_AN_IMAGE', `${file} is a folder, not an image: give an image file.`, { file });
+  }
+  if (stat.size === 0) {
+    throw new UserError('NOT_AN_IMAGE', `${file} is empty (0 bytes): copy it again from the original.`, {
+      file,
+    });
+  }
+  const sniffed = await sniffFile(file);
+  if (sniffed.kind === 'not-an-image') {
+    throw new UserError(
+      'NOT_AN_IMAGE',
+      `${file} is not an image DermaQuant can read (not a JPEG, PNG or TIFF/SVS file). Give a JPEG, PNG or TIFF image.`,
+      { file },
+    );
+  }
+  if (sniffed.kind === 'unsupported') {
+    throw new UserError(
+      'UNSUPPORTED_FORMAT',
+      `${file} is a ${sniffed.formatName} file, which DermaQuant does not read. Convert it to TIFF (or PNG) and try again.`,
+      { file, format: sniffed.formatName },
+    );
+  }
+  return probeImage(file, fileName, sniffed.container, maxImagePixels);
+}
+
+export async function decodeToSharedPixels(
+  file: string,
+  probed: ProbedImage,
+  maxImagePixels: number,
+): Promise<SharedPixels> {
+  let pipeline = openImagePixels(file, probed.colourFix, { maxImagePixels });
+  if (probed.channels === 2 || probed.channels === 4) pipeline = pipeline.flatten({ background: '#ffffff' });
+  if (probed.channels < 3 || probed.bitDepth !== 8) pipeline = pipeline.toColourspace('srgb');
+  let decoded: { data: Buffer; info: { width: number; height: number; channels: number } };
+  try {
+    decoded = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+  } catch (err) {
+    const why = ((err as Error).message ?? String(err)).split('\n')[0];
+    throw new UserError(
+      'CORRUPT_IMAGE',
+      `${file} could not be decoded (${why}): it may be truncated or damaged. Copy or export it again from the original.`,
+      { file },
+    );
+  }
+  const { data, info } = decoded;
+  if (info.channels !== 3) {
+    throw new UserError('UNSUPPORTED_FORMAT', `${file} decodes to ${info.channels} channels, not RGB.`, {
+      file,
+    });
+  }
+  const shared = new SharedArrayBuffer(data.length);
+  const bytes = new Uint8Array(shared);
+  bytes.set(data);
+  return { data: bytes, shared, width: info.width, height: info.height, channels: 3 };
+}

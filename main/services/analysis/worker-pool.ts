@@ -1,0 +1,140 @@
+/**
+ * A pool of analysis worker threads. Bands are handed out one at a time to whichever worker is free
+ * (so a slow band never idles the others); results are put back in band order, so the merge, and thus
+ * every number, is the same for any number of workers.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { BandExecutor, BandJob } from '../../../shared/analysis/measure';
+import type { FromWorker, ToWorker } from './worker-messages';
+import type { SharedPixels } from './decode-pixels';
+
+const WORKER_FILE = 'analysis-worker.cjs';
+
+/**
+ * Where the bundled worker is: beside the running bundle (out/cli.cjs, out/electron-main.cjs), or in the
+ * out/ folder of the checkout when running from TypeScript sources (vitest: run `npm run build:main`).
+ */
+export function findWorkerScript(): string {
+  const candidates: string[] = [];
+  if (process.env.DERMAQUANT_ANALYSIS_WORKER) candidates.push(process.env.DERMAQUANT_ANALYSIS_WORKER);
+  if (typeof __dirname === 'string') candidates.push(path.join(__dirname, WORKER_FILE));
+  for (let dir = process.cwd(); ; dir = path.dirname(dir)) {
+    candidates.push(path.join(dir, 'out', WORKER_FILE));
+    if (path.dirname(dir) === dir) break;
+  }
+  const found = candidates.find((file) => fs.existsSync(file));
+  if (!found) {
+    throw new Error(
+      `The analysis worker (${WORKER_FILE}) was not found; run \`npm run build:main\`. Looked in: ${candidates
+        .slice(0, 3)
+        .join(', ')}`,
+    );
+  }
+  return found;
+}
+
+export const defaultWorkerCount = (): number =>
+  Math.max(
+    1,
+    Math.min(4, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length),
+  );
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (err: Error) => void;
+}
+
+export class AnalysisWorkerPool implements BandExecutor {
+  private readonly workers: Worker[];
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private failure: Error | null = null;
+
+  constructor(
+    readonly size = defaultWorkerCount(),
+    script = findWorkerScript(),
+  ) {
+    this.workers = Array.from({ length: Math.max(1, size) }, () => {
+      const worker = new Worker(script);
+      worker.on('message', (message: FromWorker) => this.settle(message));
+      worker.on('error', (err) => this.failAll(err));
+      worker.on('exit', (code) => {
+        if (code !== 0) this.failAll(new Error(`an analysis worker stopped (exit code ${code})`));
+      });
+      return worker;
+    });
+  }
+
+  private settle(message: FromWorker): void {
+    const waiting = this.pending.get(message.id);
+    if (message.type === 'error' && !waiting) {
+      this.failAll(new Error(message.message));
+      return;
+    }
+    if (!waiting) return;
+    this.pending.delete(message.id);
+    if (message.type === 'done') waiting.resolve(message.result);
+    else waiting.reject(new Error(message.message));
+  }
+
+  private failAll(err: Error): void {
+    this.failure ??= err;
+    for (const waiting of this.pending.values()) waiting.reject(err);
+    this.pending.clear();
+  }
+
+  private post(worker: Worker, message: ToWorker): void {
+    worker.postMessage(message);
+  }
+
+  /** Give every worker a view of the decoded pixels. */
+  loadImage(pixels: SharedPixels): void {
+    for (const worker of this.workers) {
+      this.post(worker, {
+        type: 'image',
+        shared: pixels.shared,
+        width: pixels.width,
+        height: pixels.height,
+        channels: pixels.channels,
+      });
+    }
+  }
+
+  setup(...[params, region]: Parameters<BandExecutor['setup']>): Promise<void> {
+    // Messages to one worker arrive in order, so its jobs always see this setup.
+    for (const worker of this.workers) this.post(worker, { type: 'setup', params, region });
+    return Promise.resolve();
+  }
+
+  private runOn(worker: Worker, job: BandJob): Promise<unknown> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.post(worker, { type: 'job', id, job });
+    });
+  }
+
+  async runAll(jobs: BandJob[], onJobDone: () => void): Promise<unknown[]> {
+    const results: unknown[] = new Array(jobs.length);
+    let next = 0;
+    const drive = async (worker: Worker): Promise<void> => {
+      while (next < jobs.length) {
+        const index = next++;
+        results[index] = await this.runOn(worker, jobs[index]!);
+        onJobDone();
+      }
+    };
+    await Promise.all(this.workers.map(drive));
+    return results;
+  }
+
+  /** Stop the threads; anything still running is rejected. */
+  async terminate(): Promise<void> {
+    this.failAll(new Error('the analysis was stopped'));
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+  }
+}
