@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import { UploadMeta } from '../../shared/api';
+import { isApiMethod, UploadMeta } from '../../shared/api';
 import { ok } from '../../shared/result';
 import { dispatch } from '../services/dispatch';
 import { toApiError } from '../services/errors';
@@ -26,10 +26,22 @@ export interface RouteContext {
 /** `POST /api/<method>`: JSON in, JSON Result out, through the same dispatcher as IPC. */
 export async function handleApiCall(ctx: RouteContext, method: string): Promise<void> {
   const { req, res, services, headers } = ctx;
+  if (!isApiMethod(method)) {
+    const name = JSON.stringify(decodeURIComponentSafe(method).slice(0, 80));
+    throw new HttpRefusal(404, 'UNKNOWN_METHOD', `Unknown method ${name}.`);
+  }
   // A service outcome, good or bad, is answered with 200: the Result in the body says what happened.
   // Statuses other than 200 mean the request never reached a service.
   const result = await dispatch(services, method, await readApiInput(req));
   sendResult(res, 200, result, headers);
+}
+
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 async function readApiInput(req: IncomingMessage): Promise<unknown> {
