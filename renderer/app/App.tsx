@@ -4,10 +4,12 @@ import { StartScreen } from '../study/StartScreen';
 import { StudyScreen } from '../study/StudyScreen';
 import { PairScreen } from '../viewer/PairScreen';
 import { AppHeader } from './AppHeader';
+import { useDropGuard } from './use-drop-guard';
 
 export function App() {
   const { state, refresh, setView } = useStudy();
   const [route, navigate] = useRoute();
+  useDropGuard();
 
   if (state.status === 'loading') {
     return (

@@ -106,6 +106,7 @@ export function ViewerStage(props: ViewerStageProps) {
       aria-label={label}
       data-testid={testId}
       data-camera={camera ? JSON.stringify(camera) : ''}
+      data-viewport={size ? `${size.width}x${size.height}` : ''}
       onPointerDown={onPointerDown}
       onPointerMove={onPointerMove}
       onPointerUp={endDrag}

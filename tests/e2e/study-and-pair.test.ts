@@ -6,10 +6,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Page, Response } from 'playwright';
+import type { Page, Route } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tissuePng, tissueTiff } from './helpers/synthetic-tissue';
-import { centrePixel, imagePointAt, readCamera, relativeCentre } from './helpers/viewer';
+import { tissueJpeg, tissuePng, tissueTiff } from './helpers/synthetic-tissue';
+import { centrePixel, dropFiles, imagePointAt, readCamera, relativeCentre } from './helpers/viewer';
 import { missingPrerequisites, screenshot, startWebSession, type WebSession } from './helpers/web-session';
 
 const BEFORE = { width: 1200, height: 900, blobs: 6, seed: 7 };
@@ -115,18 +115,22 @@ describe('browser mode: study, import, pair view', () => {
   });
 
   it('reports a text file with the server’s own message, and a duplicate without copying it', async () => {
-    const answers: Response[] = [];
-    const collect = (response: Response) => {
-      if (/\/(upload|api\/importImages)\b/.test(response.url())) answers.push(response);
+    // Pass the upload and import requests through a route to keep a copy of what the server answered
+    // (Chromium may drop fetch() response bodies from its inspector cache).
+    const answers: Record<string, unknown>[] = [];
+    const pattern = /\/(upload|api\/importImages)(\?|$)/;
+    const record = async (route: Route) => {
+      const response = await route.fetch();
+      answers.push((await response.json()) as Record<string, unknown>);
+      await route.fulfill({ response });
     };
-    page.on('response', collect);
+    await page.route(pattern, record);
     await importThroughPicker('Baseline', [file('notes.txt')]);
     await page.getByTestId('import-failure').waitFor();
-    page.off('response', collect);
+    await page.unroute(pattern, record);
 
     // The message shown is the one the server sent for this file, whichever step refused it.
-    const bodies = await Promise.all(answers.map((r) => r.json() as Promise<Record<string, unknown>>));
-    const serverMessages = bodies.flatMap((body) => {
+    const serverMessages = answers.flatMap((body) => {
       if (body.ok === false) return [(body.error as { message: string }).message];
       const failed = (body.value as { failed?: { fileName: string; message: string }[] }).failed ?? [];
       return failed.filter((f) => f.fileName === 'notes.txt').map((f) => f.message);
@@ -191,7 +195,11 @@ describe('browser mode: study, import, pair view', () => {
 
   it('zooms at the pointer with the wheel, and the other image follows while Sync is on', async () => {
     const before0 = await readCamera(page, 'before');
-    const pointer = { x: before0.left + before0.width * 0.3, y: before0.top + before0.height * 0.6 };
+    // Whole pixels: wheel events report integer client coordinates.
+    const pointer = {
+      x: Math.round(before0.left + before0.width * 0.3),
+      y: Math.round(before0.top + before0.height * 0.6),
+    };
     const underPointer = imagePointAt(before0, pointer);
     await page.mouse.move(pointer.x, pointer.y);
     await page.mouse.wheel(0, -400);
@@ -287,20 +295,42 @@ describe('browser mode: study, import, pair view', () => {
     await page.getByTestId('pane-after').getByTestId('scale-bar').waitFor();
     expect(await page.getByTestId('pane-after').getByTestId('not-calibrated').count()).toBe(0);
     // Same image-pixel scale, different µm per pixel: the bars differ in length for the same µm.
-    const bars = await page
-      .getByTestId('scale-bar')
-      .evaluateAll((els) =>
-        els.map((el) => ({
-          um: Number(el.getAttribute('data-length-um')),
-          px: (el.firstElementChild as HTMLElement).offsetWidth,
-        })),
-      );
+    const bars = await page.getByTestId('scale-bar').evaluateAll((els) =>
+      els.map((el) => ({
+        um: Number(el.getAttribute('data-length-um')),
+        px: (el.firstElementChild as HTMLElement).offsetWidth,
+      })),
+    );
     expect(bars).toHaveLength(2);
     for (const bar of bars)
       expect([1, 2, 5].includes(bar.um / 10 ** Math.floor(Math.log10(bar.um)))).toBe(true);
     const pxPerUm = bars.map((b) => b.px / b.um);
     expect(pxPerUm[0]! / pxPerUm[1]!).toBeCloseTo(0.4 / 0.5, 1);
     await screenshot(page, '07-pair-both-calibrated');
+  });
+
+  it('imports files dropped onto a timepoint, and onto the window into the selected timepoint', async () => {
+    await page.getByTestId('back').click();
+    await page.getByTestId('study-screen').waitFor();
+    const jpeg = (seed: number) => tissueJpeg({ width: 800, height: 600, blobs: 4, seed });
+
+    await dropFiles(timepoint('Baseline'), [
+      { name: 'baseline-field2.jpg', type: 'image/jpeg', bytes: await jpeg(21) },
+    ]);
+    await expect.poll(() => page.getByTestId('import-summary').textContent()).toBe('1 image imported.');
+    await expect.poll(() => timepoint('Baseline').getByTestId('image-tile').count()).toBe(2);
+
+    // Select the other timepoint, then drop on the page background: the files go to the selection.
+    await timepoint('Week 12 (after)').getByTestId('timepoint-label').click();
+    await dropFiles(page.locator('.study-toolbar h1'), [
+      { name: 'week12-field2.jpg', type: 'image/jpeg', bytes: await jpeg(22) },
+    ]);
+    await expect.poll(() => timepoint('Week 12 (after)').getByTestId('image-tile').count()).toBe(2);
+    expect(await page.getByTestId('import-report').locator('h2').textContent()).toBe(
+      'Import into DQ-001 · Week 12 (after)',
+    );
+    expect(await timepoint('Baseline').getByTestId('image-tile').count()).toBe(2);
+    await screenshot(page, '08-study-after-drops');
   });
 
   it('raised no console errors or uncaught exceptions in the page', () => {

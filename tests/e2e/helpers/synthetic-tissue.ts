@@ -80,3 +80,10 @@ export async function tissuePng(spec: TissueSpec): Promise<Buffer> {
     .png()
     .toBuffer();
 }
+
+/** A JPEG with no calibration (the third format the importer must take). */
+export async function tissueJpeg(spec: TissueSpec): Promise<Buffer> {
+  return sharp(renderTissue(spec), { raw: { width: spec.width, height: spec.height, channels: 3 } })
+    .jpeg({ quality: 90 })
+    .toBuffer();
+}

@@ -1,4 +1,4 @@
-import type { Page } from 'playwright';
+import type { Locator, Page } from 'playwright';
 
 export interface CameraReading {
   scale: number;
@@ -16,10 +16,12 @@ export interface CameraReading {
 export async function readCamera(page: Page, role: 'before' | 'after'): Promise<CameraReading> {
   const stage = page.getByTestId(`stage-${role}`);
   const raw = await stage.getAttribute('data-camera');
+  const viewport = /^(\d+)x(\d+)$/.exec((await stage.getAttribute('data-viewport')) ?? '');
   const box = await stage.boundingBox();
-  if (!raw || !box) throw new Error(`stage-${role} has no camera yet`);
+  if (!raw || !viewport || !box) throw new Error(`stage-${role} has no camera yet`);
   const camera = JSON.parse(raw) as { scale: number; x: number; y: number };
-  return { ...camera, width: box.width, height: box.height, left: box.x, top: box.y };
+  // The stage's own size (whole pixels), not the box: the camera centres on the stage.
+  return { ...camera, width: Number(viewport[1]), height: Number(viewport[2]), left: box.x, top: box.y };
 }
 
 /** The image point (as a fraction of the image size) under the stage centre. */
@@ -45,4 +47,22 @@ export async function centrePixel(page: Page, role: 'before' | 'after'): Promise
       ctx.getImageData(Math.floor(canvas.width / 2), Math.floor(canvas.height / 2), 1, 1).data,
     );
   });
+}
+
+/**
+ * Drop files onto an element as the browser does after a drag from the desktop: dragenter, dragover
+ * and drop events carrying a DataTransfer with real File objects.
+ */
+export async function dropFiles(target: Locator, files: { name: string; type: string; bytes: Buffer }[]) {
+  const payload = files.map((f) => ({ name: f.name, type: f.type, base64: f.bytes.toString('base64') }));
+  await target.evaluate((element, list) => {
+    const transfer = new DataTransfer();
+    for (const f of list) {
+      const bytes = Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0));
+      transfer.items.add(new File([bytes], f.name, { type: f.type }));
+    }
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+      element.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: transfer }));
+    }
+  }, payload);
 }

@@ -100,7 +100,7 @@ export async function startWebSession(options: { studyDir?: string } = {}): Prom
     const page = await context.newPage();
     const pageProblems: string[] = [];
     page.on('console', (msg) => {
-      if (msg.type() === 'error') pageProblems.push(`console: ${msg.text()}`);
+      if (msg.type() === 'error') pageProblems.push(`console: ${msg.text()} (${msg.location().url})`);
     });
     page.on('pageerror', (err) => pageProblems.push(`page error: ${err.message}`));
     await page.goto(url);
