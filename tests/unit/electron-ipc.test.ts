@@ -1,0 +1,190 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { IpcMain, IpcMainInvokeEvent } from 'electron';
+import sharp from 'sharp';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createInvokeHandler, registerIpc, type InvokeHandler } from '../../main/electron/ipc';
+import { INVOKE_CHANNEL } from '../../main/electron/ipc-channels';
+import { createServices } from '../../main/services/index';
+import type { Services } from '../../main/services/types';
+import type { Result } from '../../shared/result';
+import { useTempDirs } from '../helpers/temp-dir';
+
+// The IPC handler over real services in a temporary folder; only the Electron plumbing is stood in for.
+const tempDir = useTempDirs('dq-ipc-');
+const APP = 'app://dermaquant/index.html';
+let open: Services[] = [];
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  for (const services of open.splice(0)) services.close();
+});
+
+function setUp(chooseNewStudyFolder: () => Promise<string | null> = async () => null) {
+  const services = createServices({ studyDir: null });
+  open.push(services);
+  const opened: string[] = [];
+  const choose = vi.fn(chooseNewStudyFolder);
+  const handler = createInvokeHandler({
+    services,
+    chooseNewStudyFolder: choose,
+    onStudyOpened: (dir) => opened.push(dir),
+  });
+  return { services, handler, choose, opened };
+}
+
+function valueOf<T>(result: Result<unknown>): T {
+  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
+  return result.value as T;
+}
+
+const codeOf = (result: Result<unknown>) => (result.ok ? 'ok' : result.error.code);
+
+describe('IPC sender check', () => {
+  it.each([
+    'https://evil.example/',
+    'file:///home/me/out/renderer/index.html',
+    'app://other/index.html',
+    'http://127.0.0.1:5173/',
+    'devtools://devtools/bundled/index.html',
+    null,
+  ])('refuses calls from %s without running anything', async (senderUrl) => {
+    const dir = path.join(tempDir(), 'study');
+    const { handler, choose } = setUp(async () => dir);
+    const log = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const result = await handler(senderUrl, 'createStudy', { name: 'Hijacked' });
+    expect(log).toHaveBeenCalledWith(expect.stringContaining('refused IPC call'));
+    expect(codeOf(result)).toBe('FORBIDDEN');
+    expect(choose).not.toHaveBeenCalled();
+    expect(fs.existsSync(dir)).toBe(false);
+    expect(
+      codeOf(await handler(senderUrl, 'uploadFile', { fileName: 'a.png', bytes: new Uint8Array(4) })),
+    ).toBe('FORBIDDEN');
+  });
+});
+
+describe('IPC method allow-list', () => {
+  it.each([
+    'openStudy',
+    'createStudyAt',
+    'studyDir',
+    'stageUpload',
+    'imageAsset',
+    'close',
+    'toString',
+    'nope',
+    42,
+  ])('refuses %s (not an API method)', async (method) => {
+    const { handler } = setUp();
+    expect(codeOf(await handler(APP, method, {}))).toBe('UNKNOWN_METHOD');
+  });
+
+  it('answers invalid input with INVALID_INPUT', async () => {
+    const { handler } = setUp();
+    const result = await handler(APP, 'addTimepoint', { subjectId: 'one', label: '' });
+    expect(codeOf(result)).toBe('INVALID_INPUT');
+  });
+});
+
+describe('IPC calls reach the services', () => {
+  it('creates a study in the folder the user chooses, then serves the study methods', async () => {
+    const dir = path.join(tempDir(), 'trial');
+    const { handler, choose, opened } = setUp(async () => dir);
+    expect(valueOf(await handler(APP, 'getStudy', {}))).toBeNull();
+    const view = valueOf<{ study: { name: string; dir: string } }>(
+      await handler(APP, 'createStudy', { name: 'Microneedling pilot' }),
+    );
+    expect(choose).toHaveBeenCalledOnce();
+    expect(view.study).toMatchObject({ name: 'Microneedling pilot', dir });
+    expect(fs.existsSync(path.join(dir, 'study.sqlite'))).toBe(true);
+    expect(opened).toEqual([dir]);
+    const subject = valueOf<{ code: string }>(await handler(APP, 'addSubject', { code: 'S-01' }));
+    expect(subject.code).toBe('S-01');
+  });
+
+  it('creates nothing when the folder dialog is cancelled, and asks nothing for an invalid name', async () => {
+    const { handler, choose, services } = setUp(async () => null);
+    expect(codeOf(await handler(APP, 'createStudy', { name: 'Pilot' }))).toBe('CANCELLED');
+    expect(codeOf(await handler(APP, 'createStudy', { name: '   ' }))).toBe('INVALID_INPUT');
+    expect(choose).toHaveBeenCalledOnce();
+    expect(services.studyDir()).toBeNull();
+  });
+
+  it('passes the service refusal on when the chosen folder is not usable', async () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'thesis.docx'), 'mine');
+    const { handler } = setUp(async () => dir);
+    const result = await handler(APP, 'createStudy', { name: 'Pilot' });
+    expect(result.ok).toBe(false);
+    expect(result.ok ? '' : result.error.message).toMatch(/not empty/);
+    expect(fs.readdirSync(dir)).toEqual(['thesis.docx']);
+  });
+
+  it('uploads bytes through uploadFile and imports them', async () => {
+    const dir = path.join(tempDir(), 'trial');
+    const { handler } = setUp(async () => dir);
+    valueOf(await handler(APP, 'createStudy', { name: 'Pilot' }));
+    const subject = valueOf<{ id: number }>(await handler(APP, 'addSubject', { code: 'S-01' }));
+    const timepoint = valueOf<{ id: number }>(
+      await handler(APP, 'addTimepoint', { subjectId: subject.id, label: 'Before' }),
+    );
+    const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#8a4f9e' } })
+      .png()
+      .toBuffer();
+    const staged = valueOf<{ uploadId: string; fileName: string }>(
+      await handler(APP, 'uploadFile', { fileName: 'before.png', bytes: new Uint8Array(png) }),
+    );
+    expect(staged.fileName).toBe('before.png');
+    const outcome = valueOf<{ imported: { width: number; fileName: string }[] }>(
+      await handler(APP, 'importImages', { timepointId: timepoint.id, uploads: [staged] }),
+    );
+    expect(outcome.imported).toEqual([expect.objectContaining({ width: 64, fileName: 'before.png' })]);
+  });
+
+  it('refuses an upload without a name or without bytes', async () => {
+    const { handler } = setUp();
+    expect(codeOf(await handler(APP, 'uploadFile', { bytes: new Uint8Array(3) }))).toBe('INVALID_INPUT');
+    expect(codeOf(await handler(APP, 'uploadFile', { fileName: 'a.png' }))).toBe('INVALID_INPUT');
+    expect(codeOf(await handler(APP, 'uploadFile', { fileName: 'a.png', bytes: [1, 2, 3] }))).toBe(
+      'INVALID_INPUT',
+    );
+    expect(codeOf(await handler(APP, 'uploadFile', null))).toBe('INVALID_INPUT');
+  });
+});
+
+describe('registerIpc', () => {
+  it('handles the one invoke channel and checks the sender frame URL', async () => {
+    const handle = vi.fn();
+    registerIpc(
+      { handle } as unknown as IpcMain,
+      (async (url, method) => ({
+        ok: true,
+        value: { url, method },
+      })) as InvokeHandler,
+    );
+    expect(handle).toHaveBeenCalledOnce();
+    expect(handle.mock.calls[0]?.[0]).toBe(INVOKE_CHANNEL);
+    const listener = handle.mock.calls[0]?.[1] as (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown;
+    const fromApp = { senderFrame: { url: APP } } as unknown as IpcMainInvokeEvent;
+    await expect(listener(fromApp, 'getStudy', {})).resolves.toEqual({
+      ok: true,
+      value: { url: APP, method: 'getStudy' },
+    });
+    const frameGone = { senderFrame: null } as unknown as IpcMainInvokeEvent;
+    await expect(listener(frameGone, 'getStudy', {})).resolves.toMatchObject({ value: { url: null } });
+  });
+
+  it('with the real handler, a vanished sender frame is refused', async () => {
+    const handle = vi.fn();
+    const { handler } = setUp();
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    registerIpc({ handle } as unknown as IpcMain, handler);
+    const listener = handle.mock.calls[0]?.[1] as (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown;
+    const result = (await listener(
+      { senderFrame: null } as unknown as IpcMainInvokeEvent,
+      'getStudy',
+      {},
+    )) as Result<unknown>;
+    expect(codeOf(result)).toBe('FORBIDDEN');
+  });
+});
