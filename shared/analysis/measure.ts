@@ -238,6 +238,6 @@ export function measurePixels(
     { width: image.width, height: image.height, umPerPx: options.umPerPx ?? null },
     protocol,
     region,
-    { bandRows: options.bandRows ?? image.height, ...options },
+    { ...options, bandRows: options.bandRows ?? image.height },
   );
 }
