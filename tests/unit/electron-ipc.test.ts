@@ -13,7 +13,7 @@ import { useTempDirs } from '../helpers/temp-dir';
 // The IPC handler over real services in a temporary folder; only the Electron plumbing is stood in for.
 const tempDir = useTempDirs('dq-ipc-');
 const APP = 'app://dermaquant/index.html';
-let open: Services[] = [];
+const open: Services[] = [];
 
 afterEach(() => {
   vi.restoreAllMocks();
