@@ -79,6 +79,16 @@ describe('browser mode: study, import, pair view', () => {
     await page.getByTestId('subject-code-input').last().press('Enter');
     await expect.poll(() => page.getByTestId('subject-code').textContent()).toBe('DQ-001');
 
+    // A code already in use is refused with the server's message, and nothing changes.
+    await page.getByTestId('subject-code-input').first().fill('DQ-001');
+    await page.getByTestId('add-subject').click();
+    const notice = page.getByTestId('notice-error');
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain('DQ-001');
+    await screenshot(page, '02a-duplicate-subject-refused');
+    await notice.getByRole('button', { name: 'Dismiss' }).click();
+    expect(await page.getByTestId('subject').count()).toBe(1);
+
     await timepoint('Week 12').getByTestId('edit-timepoint-open').click();
     await page.getByTestId('edit-timepoint-label').fill('Week 12 (after)');
     await page.getByTestId('edit-timepoint-submit').click();
