@@ -124,3 +124,34 @@ export async function channelMeans(file: string | Buffer): Promise<number[]> {
   const stats = await sharp(file).stats();
   return stats.channels.map((channel) => channel.mean);
 }
+
+/**
+ * A TIFF whose one strip is a YCbCr JPEG stream while PhotometricInterpretation says RGB, as
+ * Bio-Formats writes OME-TIFF tiles. With `jfif`, the stream carries a JFIF marker (as Bio-Formats'
+ * do); without, it relies on the YCbCr component ids 1, 2, 3. Returns the true RGB pixels too.
+ */
+export async function writeYcbcrJpegTaggedRgbTiff(
+  file: string,
+  options: { width: number; height: number; jfif: boolean; seed?: number },
+): Promise<Buffer> {
+  const { width, height } = options;
+  const pixels = tissueRgb(width, height, options.seed);
+  let jpeg = await sharp(pixels, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 95, chromaSubsampling: '4:4:4' })
+    .toBuffer();
+  if (options.jfif) {
+    const app0 = Buffer.from([0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0]);
+    jpeg = Buffer.concat([jpeg.subarray(0, 2), app0, jpeg.subarray(2)]);
+  }
+  fs.writeFileSync(
+    file,
+    writeMinimalTiff({
+      width,
+      height,
+      pixels: new Uint8Array(width * height * 3),
+      strip: jpeg,
+      tags: { 259: { type: 'short', value: [7] } },
+    }),
+  );
+  return pixels;
+}

@@ -21,6 +21,8 @@ export interface MinimalTiff {
   littleEndian?: boolean;
   bigTiff?: boolean;
   tags?: Record<number, TagValue>;
+  /** Already-compressed strip bytes to store instead of `pixels` (set Compression in `tags`). */
+  strip?: Uint8Array;
 }
 
 const TYPE_SIZE = { 2: 1, 3: 2, 4: 4, 5: 8, 7: 1, 16: 8 } as const;
@@ -84,7 +86,7 @@ export function writeMinimalTiff(image: MinimalTiff): Buffer {
   const samples = image.samples ?? 3;
   const headerSize = big ? 16 : 8;
   const bits = image.pixels instanceof Uint16Array ? 16 : 8;
-  const stripBytes = image.width * image.height * samples * (bits / 8);
+  const stripBytes = image.strip?.length ?? image.width * image.height * samples * (bits / 8);
   if (image.pixels.length !== image.width * image.height * samples) {
     throw new Error('pixel buffer does not match the size');
   }
@@ -161,7 +163,9 @@ export function writeMinimalTiff(image: MinimalTiff): Buffer {
     }
     at += entrySize;
   }
-  if (image.pixels instanceof Uint16Array) {
+  if (image.strip) {
+    buffer.set(image.strip, stripOffset);
+  } else if (image.pixels instanceof Uint16Array) {
     image.pixels.forEach((sample, i) => view.setUint16(stripOffset + i * 2, sample, le));
   } else {
     buffer.set(image.pixels, stripOffset);

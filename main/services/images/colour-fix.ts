@@ -6,10 +6,11 @@ import { firstNumber, TIFF_TAG, type ByteSource, type TiffDirectory } from './ti
  * Some TIFF writers (Bio-Formats/QuPath OME-TIFF among them) store JPEG tiles whose stream is YCbCr
  * (it carries a JFIF marker, which by definition means YCbCr) while the TIFF tag says
  * PhotometricInterpretation = RGB. libvips believes the tag and hands back the raw Y, Cb, Cr samples as
- * if they were R, G, B: a green/salmon cast. No sharp option changes how libvips sets up the JPEG
+ * if they were R, G, B: a green/salmon cast (checked with libvips 8.18: it does so for JFIF-marked
+ * streams and for unmarked streams with the YCbCr component ids 1, 2, 3 alike). No sharp option changes how libvips sets up the JPEG
  * decoder, but the damage is an exact per-pixel linear map, so we undo it after decoding with the
  * JFIF (ITU-R BT.601 full-range) YCbCr-to-RGB matrix. Aperio's "JPEG/RGB" tiles, which really are RGB
- * (no JFIF marker), are left alone.
+ * (no marker, component ids 0, 1, 2), are left alone.
  */
 
 const COMPRESSION_JPEG = 7;
@@ -17,8 +18,16 @@ const PHOTOMETRIC_RGB = 2;
 
 type JpegColour = 'ycbcr' | 'rgb' | 'unknown';
 
-/** What a JPEG stream's own markers say about its colour space (what libjpeg would assume). */
+const isStartOfFrame = (marker: number) =>
+  marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker);
+
+/**
+ * What a JPEG stream's own markers say about its colour space, by libjpeg's rules: a JFIF marker means
+ * YCbCr; an Adobe marker says so in its transform flag; otherwise component ids 1, 2, 3 are the JFIF
+ * convention for YCbCr. Anything else (ids 'R','G','B', or Aperio's 0, 1, 2) is left to the TIFF tag.
+ */
 export function jpegStreamColour(stream: Uint8Array): JpegColour {
+  let componentIds: number[] = [];
   let at = 2; // after SOI
   while (at + 4 <= stream.length && stream[at] === 0xff) {
     const marker = stream[at + 1] as number;
@@ -30,8 +39,13 @@ export function jpegStreamColour(stream: Uint8Array): JpegColour {
     if (marker === 0xee && name === 'Adobe' && segment.length >= 12) {
       return segment[11] === 0 ? 'rgb' : 'ycbcr';
     }
+    if (isStartOfFrame(marker) && segment.length >= 6) {
+      const count = segment[5] as number;
+      componentIds = Array.from({ length: count }, (_v, i) => segment[6 + i * 3] as number);
+    }
     at += 2 + length;
   }
+  if (componentIds.length === 3 && componentIds.join() === '1,2,3') return 'ycbcr';
   return 'unknown';
 }
 
