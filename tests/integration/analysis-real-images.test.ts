@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { analyzeImageFile } from '../../main/services/analysis/analyze-file';
+import { decodeToSharedPixels, probeForAnalysis } from '../../main/services/analysis/decode-pixels';
+import { loadRoi } from '../../main/cli/commands/analyze';
+import { regionPixelCount } from '../../shared/analysis/region';
+import { ensureMainBuilt } from '../helpers/build-main';
+import { hasSharedData, sharedDataDir, sharedImage } from '../helpers/paths';
+
+/**
+ * scikit-image reference counts of rgb2hed(img)[..., 2] > 0.02 (0.12 OD / 6), on exactly the pixels the
+ * analysis decodes (sharp, with the YCbCr colour fix for these OME-TIFFs). Computed once with:
+ *   DERMAQUANT_REFERENCE_DIR=/tmp/ref npx vitest run --config tests/vitest.config.ts tests/integration/analysis-real-images.test.ts
+ *   /usr/bin/python3 -c "import sys; from skimage import io; from skimage.color import rgb2hed
+ *     for f in sys.argv[1:]: im = io.imread(f)[..., :3]; print(f, int((rgb2hed(im)[..., 2] > 0.02).sum()))" /tmp/ref/*.png
+ * (Debian python3-skimage 0.19.3, numpy 1.24.2.)
+ */
+const SKIMAGE_DAB_COUNTS: Record<string, number> = {
+  'OS-2-ndpi_Ki67-DAB.ome.tif': 506127,
+  'OS-2-vsi_Ki67-DAB.ome.tif': 207320,
+};
+
+describe.skipIf(!hasSharedData)('analysis of the real images in ../shared/data', () => {
+  beforeAll(() => ensureMainBuilt(), 120_000);
+
+  for (const name of Object.keys(SKIMAGE_DAB_COUNTS)) {
+    it(`agrees with scikit-image's rgb2hed DAB > 0.02 within 0.2 % of pixels on ${name}`, async () => {
+      const file = sharedImage(name);
+      const probed = await probeForAnalysis(file, 1e10);
+      const pixels = await decodeToSharedPixels(file, probed, 1e10);
+      const keep = process.env.DERMAQUANT_REFERENCE_DIR;
+      if (keep) {
+        fs.mkdirSync(keep, { recursive: true });
+        await sharp(Buffer.from(pixels.data), {
+          raw: { width: pixels.width, height: pixels.height, channels: 3 },
+        })
+          .png()
+          .toFile(path.join(keep, `${name}.png`));
+      }
+      const result = await analyzeImageFile(file, {
+        stain: 'hed',
+        channel: 'dab',
+        threshold: { method: 'fixed', od: 0.12 },
+        tissue: 'none',
+      });
+      const total = result.image.width * result.image.height;
+      expect(result.measurement.analyzedAreaPx).toBe(total);
+      const difference = Math.abs(result.measurement.stainedAreaPx - SKIMAGE_DAB_COUNTS[name]!);
+      expect(difference / total).toBeLessThan(0.002);
+      // Ki67 stains a minority of nuclei brown: a sanity check on the colour fix.
+      expect(result.measurement.stainedFraction).toBeGreaterThan(0.02);
+      expect(result.measurement.stainedFraction).toBeLessThan(0.4);
+    });
+  }
+
+  it('reads the calibration from the SVS and measures inside the dermis ROIs of the QuPath GeoJSON', async () => {
+    const file = sharedImage('CMU-1-small-region_skin_HE.svs');
+    const roi = await loadRoi(
+      path.join(
+        sharedDataDir,
+        'geojson',
+        'CMU-1-small-region_skin_annotations_qupath-format_SYNTHETIC.geojson',
+      ),
+    );
+    const result = await analyzeImageFile(file, { stain: 'he' }, { region: roi.region });
+    expect(result.image.umPerPx).toBeCloseTo(0.499, 6);
+    expect(result.image.umPerPxSource).toBe('file');
+    // With an ROI and no --tissue, the denominator is the ROI as drawn.
+    expect(result.params.tissue).toBe('none');
+    expect(result.measurement.analyzedAreaPx).toBe(regionPixelCount(roi.region, 2220, 2967));
+    expect(result.measurement.analyzedAreaUm2).toBeCloseTo(
+      result.measurement.analyzedAreaPx * 0.499 * 0.499,
+      6,
+    );
+    expect(result.measurement.stainedFraction).toBeGreaterThan(0.05);
+    expect(result.measurement.stainedFraction).toBeLessThan(1);
+  });
+});
