@@ -31,6 +31,21 @@ export function sendResult(
   res.end(body);
 }
 
+export function sendText(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  headers: Record<string, string>,
+): void {
+  res.writeHead(status, {
+    ...headers,
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(text)),
+    'Cache-Control': 'no-store',
+  });
+  res.end(text);
+}
+
 export function sendRefusal(
   res: ServerResponse,
   refusal: HttpRefusal,

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { fail } from '../../shared/result';
 import type { Services } from '../services/types';
 import { EventStreamHub } from './event-stream';
-import { HttpRefusal, sendRefusal, sendResult } from './http-io';
+import { HttpRefusal, sendRefusal, sendResult, sendText } from './http-io';
 import {
   BASE_SECURITY_HEADERS,
   authCookieHeader,
@@ -57,7 +57,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   let port = options.port;
 
   const server = createServer((req, res) => {
-    handleRequest(req, res).catch((err: unknown) => answerFailure(res, err));
+    handleRequest(req, res).catch((err: unknown) => answerFailure(req, res, err));
   });
   // Whole-slide images can take a while to upload to a slow disk; the default of 5 minutes is short.
   server.requestTimeout = 60 * 60 * 1000;
@@ -98,7 +98,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       return handleUpload(ctx);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed('GET');
-    if (path === '/events') return hub.attach(ctx.res, ctx.headers);
+    if (path === '/events') {
+      if (req.method !== 'GET') throw methodNotAllowed('GET');
+      return hub.attach(ctx.res, ctx.headers);
+    }
     if (path.startsWith('/image/')) return handleImage(ctx);
     return handleStatic(ctx, options.staticDir, csp);
   }
@@ -155,11 +158,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   };
 }
 
-function answerFailure(res: ServerResponse, err: unknown): void {
+function answerFailure(req: IncomingMessage, res: ServerResponse, err: unknown): void {
   const headers = { ...BASE_SECURITY_HEADERS };
   if (err instanceof HttpRefusal) {
-    if (!res.headersSent) sendRefusal(res, err, headers);
-    else res.destroy();
+    if (res.headersSent) res.destroy();
+    // A person at the address bar (a stale tab, a link without the token) gets a sentence, not JSON.
+    else if (req.headers.accept?.includes('text/html')) sendText(res, err.status, err.message, headers);
+    else sendRefusal(res, err, headers);
     return;
   }
   console.error('[dermaquant] request failed:', err);

@@ -77,6 +77,15 @@ describe('address and token', () => {
     }
   });
 
+  it('tells a person at the address bar what to do, in plain text', async () => {
+    const response = await rawRequest(port, { path: '/', headers: { Accept: 'text/html,*/*' } });
+    expect(response.status).toBe(401);
+    expect(response.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(response.body.toString()).toMatch(
+      /^Missing or wrong access token: open the address that `npm run web` printed/,
+    );
+  });
+
   it('refuses a wrong token in the query, the bearer header and the cookie', async () => {
     const wrong = server.token.replace(/^./, (c) => (c === 'a' ? 'b' : 'a'));
     expect((await rawRequest(port, { path: `/?token=${wrong}` })).status).toBe(401);
@@ -355,5 +364,6 @@ describe('static files', () => {
   it('answers 404 for a missing file and 405 for other verbs', async () => {
     expect((await rawRequest(port, { path: '/nope.js', headers: auth })).status).toBe(404);
     expect((await rawRequest(port, { method: 'DELETE', path: '/', headers: auth })).status).toBe(405);
+    expect((await rawRequest(port, { method: 'HEAD', path: '/events', headers: auth })).status).toBe(405);
   });
 });
