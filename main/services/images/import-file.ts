@@ -176,7 +176,11 @@ function insertRecord(
 
 /** A decoder failure during the full decode: the file is truncated or damaged. */
 function decodeFailure(err: unknown, fileName: string): UserError {
-  const reason = ((err as Error).message ?? String(err)).split('\n')[0] ?? 'unreadable';
+  // libvips puts the decoder's own words on the first line, sometimes after a generic one.
+  const lines = ((err as Error).message ?? String(err))
+    .split('\n')
+    .filter((line) => !/failOn setting/.test(line));
+  const reason = lines[0]?.trim() || 'unreadable';
   if (/pixel limit/i.test(reason)) {
     return new UserError('IMAGE_TOO_LARGE', `${fileName} is over the pixel limit: import a smaller region.`, {
       file: fileName,

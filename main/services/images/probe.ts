@@ -52,7 +52,8 @@ async function readTiffFacts(file: string, fileName: string): Promise<TiffFacts>
       colourFix: await detectColourFix(directory, source),
     }));
   } catch (err) {
-    if (err instanceof TiffFormatError) throw corrupt(fileName, err.message);
+    if (err instanceof TiffFormatError)
+      throw corrupt(fileName, `its TIFF structure is incomplete: ${err.message}`);
     throw err;
   }
 }
@@ -91,7 +92,7 @@ export async function probeImage(
   if (!width || !height) throw corrupt(fileName, 'no image size in the file');
   if (width * height > maxImagePixels) {
     const megapixels = (n: number) =>
-      `${(n / 1e6).toLocaleString('en-US', { maximumFractionDigits: 1 })} megapixels`;
+      `${(n / 1e6).toLocaleString('en-US', { maximumSignificantDigits: 3 })} megapixels`;
     throw new UserError(
       'IMAGE_TOO_LARGE',
       `${fileName} is ${width} x ${height} pixels (${megapixels(width * height)}), over the limit of ${megapixels(maxImagePixels)}. Export a smaller region or a downsampled copy (e.g. from QuPath) and import that.`,

@@ -124,7 +124,7 @@ export function bufferSource(bytes: Uint8Array): ByteSource {
 async function readExactly(source: ByteSource, position: number, length: number): Promise<DataView> {
   const bytes = await source.read(position, length);
   if (bytes.length < length) {
-    throw new TiffFormatError(`the TIFF structure ends early (wanted ${length} bytes at offset ${position})`);
+    throw new TiffFormatError(`the file ends early (wanted ${length} bytes at offset ${position})`);
   }
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
