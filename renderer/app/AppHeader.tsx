@@ -1,6 +1,11 @@
+import { useEffect } from 'react';
 import type { StudyInfo } from '../../shared/domain';
 
 export function AppHeader({ study }: { study?: StudyInfo }) {
+  const studyName = study?.name;
+  useEffect(() => {
+    document.title = studyName ? `${studyName} · DermaQuant` : 'DermaQuant';
+  }, [studyName]);
   return (
     <header className="app-header">
       <span className="brand">

@@ -23,12 +23,19 @@ function findTimepoint(view: StudyView, timepointId: number) {
   return null;
 }
 
+function describeTimepoint(view: StudyView, timepointId: number): string {
+  const found = findTimepoint(view, timepointId);
+  return found ? `${found.subject.code} · ${found.timepoint.label}` : 'the selected timepoint';
+}
+
 export function StudyScreen({ view, refresh, onOpenPair }: StudyScreenProps) {
   const { on } = useAppApi();
   const { showError } = useNotices();
   const { importFiles, progress, report, dismissReport } = useImporter(refresh);
   const [selectedTimepointId, setSelectedTimepointId] = useState<number | null>(null);
   const [windowDrag, setWindowDrag] = useState(false);
+  // dragenter/dragleave fire for every child crossed; a counter tells when the drag left the screen.
+  const dragDepth = useRef(0);
   const fileInput = useRef<HTMLInputElement>(null);
   const pickerTarget = useRef<number | null>(null);
 
@@ -37,10 +44,11 @@ export function StudyScreen({ view, refresh, onOpenPair }: StudyScreenProps) {
   const implicitTarget = selectedTimepointId ?? (allTimepoints.length === 1 ? allTimepoints[0]!.id : null);
 
   const importInto = (timepointId: number, files: File[]) => {
-    const found = findTimepoint(view, timepointId);
-    if (!found || files.length === 0) return;
+    dragDepth.current = 0;
+    setWindowDrag(false);
+    if (!findTimepoint(view, timepointId) || files.length === 0) return;
     setSelectedTimepointId(timepointId);
-    void importFiles({ timepointId, description: `${found.subject.code} · ${found.timepoint.label}` }, files);
+    void importFiles({ timepointId, description: describeTimepoint(view, timepointId) }, files);
   };
 
   const noTarget = () =>
@@ -70,6 +78,7 @@ export function StudyScreen({ view, refresh, onOpenPair }: StudyScreenProps) {
 
   const onWindowDrop = (e: DragEvent) => {
     e.preventDefault();
+    dragDepth.current = 0;
     setWindowDrag(false);
     const files = Array.from(e.dataTransfer.files);
     if (files.length === 0) return;
@@ -81,12 +90,18 @@ export function StudyScreen({ view, refresh, onOpenPair }: StudyScreenProps) {
     <main
       className={`study-screen${windowDrag ? ' window-drag' : ''}`}
       data-testid="study-screen"
-      onDragOver={(e) => {
+      onDragEnter={(e) => {
         if (!Array.from(e.dataTransfer.types).includes('Files')) return;
-        e.preventDefault();
+        dragDepth.current += 1;
         setWindowDrag(true);
       }}
-      onDragLeave={(e) => e.currentTarget === e.target && setWindowDrag(false)}
+      onDragOver={(e) => {
+        if (Array.from(e.dataTransfer.types).includes('Files')) e.preventDefault();
+      }}
+      onDragLeave={() => {
+        dragDepth.current = Math.max(0, dragDepth.current - 1);
+        if (dragDepth.current === 0) setWindowDrag(false);
+      }}
       onDrop={onWindowDrop}
     >
       <div className="study-toolbar">
@@ -131,10 +146,10 @@ export function StudyScreen({ view, refresh, onOpenPair }: StudyScreenProps) {
         }}
       />
       {windowDrag && (
-        <div className="window-drop-hint" aria-hidden="true">
+        <div className="window-drop-hint" role="status" data-testid="window-drop-hint">
           {implicitTarget === null
-            ? 'Drop the files onto a timepoint'
-            : 'Drop to import into the selected timepoint'}
+            ? 'Drop the files onto the timepoint they belong to.'
+            : `Drop onto a timepoint to import there; anywhere else imports into ${describeTimepoint(view, implicitTarget)}.`}
         </div>
       )}
     </main>

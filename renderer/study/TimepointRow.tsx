@@ -1,4 +1,4 @@
-import { useState, type DragEvent } from 'react';
+import { useRef, useState, type DragEvent } from 'react';
 import type { TimepointView } from '../../shared/domain';
 import { useAppApi } from '../api/api-context';
 import { useNotices } from '../ui/notices';
@@ -24,6 +24,7 @@ export function TimepointRow(props: TimepointRowProps) {
   const { showError } = useNotices();
   const [editing, setEditing] = useState(false);
   const [dragOver, setDragOver] = useState(false);
+  const dragDepth = useRef(0); // enter/leave also fire for children: count to know when it really left
 
   const save = async (fields: TimepointFields) => {
     const result = await api.updateTimepoint({ timepointId: timepoint.id, ...fields });
@@ -41,6 +42,7 @@ export function TimepointRow(props: TimepointRowProps) {
     // Handled here: the window-level drop target must not import the same files again.
     e.preventDefault();
     e.stopPropagation();
+    dragDepth.current = 0;
     setDragOver(false);
     onDropFiles(Array.from(e.dataTransfer.files));
   };
@@ -53,12 +55,18 @@ export function TimepointRow(props: TimepointRowProps) {
       data-timepoint-id={timepoint.id}
       data-label={timepoint.label}
       onClickCapture={onSelect}
-      onDragOver={(e) => {
+      onDragEnter={(e) => {
         if (!hasFiles(e)) return;
-        e.preventDefault();
+        dragDepth.current += 1;
         setDragOver(true);
       }}
-      onDragLeave={() => setDragOver(false)}
+      onDragOver={(e) => {
+        if (hasFiles(e)) e.preventDefault();
+      }}
+      onDragLeave={() => {
+        dragDepth.current = Math.max(0, dragDepth.current - 1);
+        if (dragDepth.current === 0) setDragOver(false);
+      }}
       onDrop={onDrop}
     >
       <div className="timepoint-meta">

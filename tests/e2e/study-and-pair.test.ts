@@ -332,6 +332,14 @@ describe('browser mode: study, import, pair view', () => {
 
     // Select the other timepoint, then drop on the page background: the files go to the selection.
     await timepoint('Week 12 (after)').getByTestId('timepoint-label').click();
+    const hovering = [{ name: 'x.jpg', type: 'image/jpeg', bytes: Buffer.from('') }];
+    await dropFiles(page.locator('.study-toolbar h1'), hovering, ['dragenter', 'dragover']);
+    expect(await page.getByTestId('window-drop-hint').textContent()).toContain(
+      'anywhere else imports into DQ-001 · Week 12 (after)',
+    );
+    await screenshot(page, '08a-dragging-files-over-the-window');
+    await dropFiles(page.locator('.study-toolbar h1'), hovering, ['dragleave']);
+    expect(await page.getByTestId('window-drop-hint').count()).toBe(0);
     await dropFiles(page.locator('.study-toolbar h1'), [
       { name: 'week12-field2.jpg', type: 'image/jpeg', bytes: await jpeg(22) },
     ]);

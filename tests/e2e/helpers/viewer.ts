@@ -53,16 +53,25 @@ export async function centrePixel(page: Page, role: 'before' | 'after'): Promise
  * Drop files onto an element as the browser does after a drag from the desktop: dragenter, dragover
  * and drop events carrying a DataTransfer with real File objects.
  */
-export async function dropFiles(target: Locator, files: { name: string; type: string; bytes: Buffer }[]) {
+export async function dropFiles(
+  target: Locator,
+  files: { name: string; type: string; bytes: Buffer }[],
+  events: readonly string[] = ['dragenter', 'dragover', 'drop'],
+) {
   const payload = files.map((f) => ({ name: f.name, type: f.type, base64: f.bytes.toString('base64') }));
-  await target.evaluate((element, list) => {
-    const transfer = new DataTransfer();
-    for (const f of list) {
-      const bytes = Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0));
-      transfer.items.add(new File([bytes], f.name, { type: f.type }));
-    }
-    for (const type of ['dragenter', 'dragover', 'drop']) {
-      element.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: transfer }));
-    }
-  }, payload);
+  await target.evaluate(
+    (element, { list, events }) => {
+      const transfer = new DataTransfer();
+      for (const f of list) {
+        const bytes = Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0));
+        transfer.items.add(new File([bytes], f.name, { type: f.type }));
+      }
+      for (const type of events) {
+        element.dispatchEvent(
+          new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: transfer }),
+        );
+      }
+    },
+    { list: payload, events },
+  );
 }
