@@ -4,4 +4,8 @@ import { registerCompareCommand } from './compare';
 import { registerStudyCommands } from './study';
 
 /** Every command module, in the order `dermaquant --help` lists them. */
-export const COMMANDS: RegisterCommands[] = [registerAnalyzeCommand, registerCompareCommand, registerStudyCommands];
+export const COMMANDS: RegisterCommands[] = [
+  registerAnalyzeCommand,
+  registerCompareCommand,
+  registerStudyCommands,
+];
