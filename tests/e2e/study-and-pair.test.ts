@@ -351,6 +351,18 @@ describe('browser mode: study, import, pair view', () => {
     await screenshot(page, '08-study-after-drops');
   });
 
+  it('shows a change made by another client at once, through the server-sent event stream', async () => {
+    // A script (like the CLI or a second window) adds a subject; this page was not reloaded.
+    const token = new URL(session.url).searchParams.get('token');
+    const response = await fetch(new URL('/api/addSubject', session.url), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: JSON.stringify({ code: 'DQ-002' }),
+    });
+    expect(((await response.json()) as { ok: boolean }).ok).toBe(true);
+    await page.locator('[data-testid="subject"][data-code="DQ-002"]').waitFor({ timeout: 5000 });
+  });
+
   it('raised no console errors or uncaught exceptions in the page', () => {
     expect(session.pageProblems).toEqual([]);
   });
