@@ -6,7 +6,7 @@ import { build } from 'esbuild';
 const entryPoints = {
   'electron-main': 'main/electron/main.ts',
   preload: 'main/electron/preload.ts',
-  'electron-launch': 'main/electron/launch.ts',
+  'electron-launch': 'main/electron/launcher.ts',
   cli: 'main/cli/index.ts',
   web: 'main/web/web-cli.ts',
   'analysis-worker': 'main/services/analysis/worker.ts',

@@ -1,4 +1,4 @@
-// `npm start` runs this after `npm run build`: the launcher itself is TypeScript (main/electron/launch.ts),
+// `npm start` runs this after `npm run build`: the launcher itself is TypeScript (main/electron/launcher.ts),
 // bundled to out/electron-launch.cjs, so its path logic is the same code the Electron main process uses.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -6,7 +6,7 @@ import path from 'node:path';
  * CLI, browser mode); Electron needs a build for its own ABI. Rebuilding node_modules in place would
  * break whichever runtime ran second, so the Electron build lives apart, in
  * out/native/electron-<version>-<platform>-<arch>/, and the shell passes its path to better-sqlite3
- * (the `nativeBinding` option). launch.ts prepares it for `npm start`; before-build.cjs for packaging.
+ * (the `nativeBinding` option). launcher.ts prepares it for `npm start`; before-build.cjs for packaging.
  */
 export interface NativeTarget {
   electronVersion: string;

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { locateElectronBinary } from '../../main/electron/electron-binary';
+import { launch } from '../../main/electron/launcher';
 import {
   installedVersion,
   nativeBindingFile,
@@ -121,5 +122,23 @@ describe('locateElectronBinary (never triggers the electron package download)', 
       found: true,
       path: path.join(override, 'electron'),
     });
+  });
+});
+
+describe('launch (npm start)', () => {
+  it('without the Electron binary, explains how to get it and points to browser mode, exit code 1', async () => {
+    const appRoot = tempDir();
+    fs.mkdirSync(path.join(appRoot, 'node_modules', 'electron'), { recursive: true });
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      await expect(launch(appRoot, [])).resolves.toBe(1);
+      const said = stderr.mock.calls.map((call) => String(call[0])).join('');
+      expect(said).toMatch(/Cannot start the desktop app: the Electron binary was never installed/);
+      expect(said).toMatch(/node node_modules\/electron\/install\.js/);
+      expect(said).toMatch(/npm run web -- --study DIR/);
+    } finally {
+      stderr.mockRestore();
+    }
+    expect(fs.existsSync(path.join(appRoot, 'out'))).toBe(false);
   });
 });
