@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../main/services';
 import {
@@ -130,8 +130,8 @@ describe('bad input: each file refused with a specific message, nothing stored c
   });
 
   for (const [format, name, write] of [
-    ['GIF', 'scan.gif', (img: sharp.Sharp) => img.gif()],
-    ['WebP', 'scan.webp', (img: sharp.Sharp) => img.webp()],
+    ['GIF', 'scan.gif', (img: Sharp) => img.gif()],
+    ['WebP', 'scan.webp', (img: Sharp) => img.webp()],
   ] as const) {
     it(`a ${format} image: UNSUPPORTED_FORMAT naming ${format} and saying to convert`, async () => {
       await expectRefused(
@@ -234,13 +234,12 @@ describe('bad input: each file refused with a specific message, nothing stored c
   });
 
   it('an image over the pixel limit: IMAGE_TOO_LARGE with its size and the limit', async () => {
-    const problem = await expectRefused(
+    await expectRefused(
       async (src) => writeJpeg(path.join(src, 'huge.jpg'), { width: 400, height: 300 }),
       'IMAGE_TOO_LARGE',
       ['400 x 300 pixels (0.12 megapixels)', /over the limit of 0\.1 megapixels/, /smaller region/],
       { maxImagePixels: 100_000 },
     );
-    expect(problem?.detail).toBeUndefined();
   });
 
   it('an import into a timepoint that does not exist: NOT_FOUND, nothing copied', async () => {
