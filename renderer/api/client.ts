@@ -21,8 +21,6 @@ export interface AppApi {
   upload(file: File): Promise<Result<StagedUpload>>;
   on<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): Unsubscribe;
   imageUrl(imageId: number, kind: ImageAssetKind): string;
-  /** 'electron' or 'browser': only for wording (e.g. how to restart), never for behaviour. */
-  mode: 'electron' | 'browser';
 }
 
 /** Check an answer against the contract: a malformed answer is reported, never trusted. */
@@ -47,7 +45,7 @@ function parseWith<T>(schema: ZodType<T>) {
   };
 }
 
-export function createAppApi(transport: Transport, mode: AppApi['mode']): AppApi {
+export function createAppApi(transport: Transport): AppApi {
   const api = Object.fromEntries(
     API_METHODS.map((method: ApiMethod) => [
       method,
@@ -65,14 +63,11 @@ export function createAppApi(transport: Transport, mode: AppApi['mode']): AppApi
       checkAnswer(`the upload of ${file.name}`, await transport.upload(file), parseWith(StagedUpload)),
     on: (event, listener) => transport.on(event, listener),
     imageUrl: (imageId, kind) => transport.imageUrl(imageId, kind),
-    mode,
   };
 }
 
 /** Electron when the preload bridge is present, otherwise the browser-mode HTTP bridge. */
 export function connectAppApi(): AppApi {
   const bridge = electronBridge();
-  return bridge
-    ? createAppApi(electronTransport(bridge), 'electron')
-    : createAppApi(httpTransport(), 'browser');
+  return createAppApi(bridge ? electronTransport(bridge) : httpTransport());
 }
