@@ -1,4 +1,12 @@
-import { createContext, useContext, useEffect, useRef, type ReactNode, type PointerEvent } from 'react';
+import {
+  createContext,
+  useContext,
+  useEffect,
+  useRef,
+  useState,
+  type ReactNode,
+  type PointerEvent,
+} from 'react';
 import { Stage } from 'react-konva';
 import { panBy, screenToImage, type Camera, type Point, type Size } from './camera';
 import { useElementSize } from './use-element-size';
@@ -49,6 +57,7 @@ export function ViewerStage(props: ViewerStageProps) {
   const container = useRef<HTMLDivElement>(null);
   const size = useElementSize(container);
   const drag = useRef<{ pointerId: number; last: Point } | null>(null);
+  const [panning, setPanning] = useState(false);
 
   useEffect(() => {
     if (size) onViewport(size);
@@ -79,7 +88,7 @@ export function ViewerStage(props: ViewerStageProps) {
     if (!panButtons.includes(e.button) || !camera) return;
     e.currentTarget.setPointerCapture(e.pointerId);
     drag.current = { pointerId: e.pointerId, last: { x: e.clientX, y: e.clientY } };
-    e.currentTarget.classList.add('panning');
+    setPanning(true);
   };
   const onPointerMove = (e: PointerEvent<HTMLDivElement>) => {
     const active = drag.current;
@@ -92,7 +101,7 @@ export function ViewerStage(props: ViewerStageProps) {
   const endDrag = (e: PointerEvent<HTMLDivElement>) => {
     if (drag.current?.pointerId !== e.pointerId) return;
     drag.current = null;
-    e.currentTarget.classList.remove('panning');
+    setPanning(false);
   };
 
   const view: StageView | null =
@@ -101,7 +110,7 @@ export function ViewerStage(props: ViewerStageProps) {
   return (
     <div
       ref={container}
-      className="viewer-stage"
+      className={panning ? 'viewer-stage panning' : 'viewer-stage'}
       role="img"
       aria-label={label}
       data-testid={testId}
