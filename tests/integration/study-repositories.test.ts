@@ -194,4 +194,96 @@ describe('study methods over real SQLite', () => {
     const nowhere = createServices({ studyDir: null });
     await expect(nowhere.createStudy({ name: 'x' })).rejects.toMatchObject({ code: 'NO_STUDY' });
   });
+
+  it('stores annotations, measurements, the protocol and stain presets as checked JSON', async () => {
+    const dir = tempDir();
+    const { services } = await freshStudy(dir);
+    const subject = await services.addSubject({ code: 'P01' });
+    const timepoint = await services.addTimepoint({
+      subjectId: subject.id,
+      label: 'before',
+      session: 0,
+      date: null,
+    });
+    const file = await writePng(path.join(tempDir(), 'm.png'), { width: 32, height: 32 });
+    const image = (await services.importFiles(timepoint.id, [{ path: file, fileName: 'm.png' }])).imported[0];
+    if (!image) throw new Error('not imported');
+    services.close();
+
+    const db = await openStudyDatabase(dir, false);
+    const repos = createRepositories(db);
+    const roiClass = repos.annotationClasses.list()[0];
+    if (!roiClass) throw new Error('no seeded class');
+    const polygon = { type: 'polygon', points: [0, 0, 10, 0, 10, 10] };
+    const annotation = repos.annotations.insert({
+      imageId: image.id,
+      classId: roiClass.id,
+      kind: 'polygon',
+      geometry: polygon,
+      name: 'dermis',
+      createdAt: '2024-01-01T00:00:00.000Z',
+    });
+    expect(repos.annotations.listForImage(image.id)).toEqual([{ ...annotation, geometry: polygon }]);
+    repos.annotations.update(
+      annotation.id,
+      { classId: roiClass.id, geometry: { ...polygon, points: [1, 1] }, name: null },
+      '2024-01-02T00:00:00.000Z',
+    );
+    expect(repos.annotations.get(annotation.id)).toMatchObject({
+      geometry: { points: [1, 1] },
+      name: null,
+      updatedAt: '2024-01-02T00:00:00.000Z',
+    });
+    expect(() =>
+      db.prepare("UPDATE annotation SET geometry = 'not json' WHERE id = ?").run(annotation.id),
+    ).toThrow(/CHECK/);
+    expect(() =>
+      repos.annotations.insert({
+        imageId: 999,
+        classId: roiClass.id,
+        kind: 'point',
+        geometry: {},
+        name: null,
+        createdAt: 'now',
+      }),
+    ).toThrow(/FOREIGN KEY/);
+    repos.annotations.delete(annotation.id);
+    expect(repos.annotations.listForImage(image.id)).toEqual([]);
+
+    const first = repos.measurements.insert({
+      imageId: image.id,
+      imageSha256: image.sha256,
+      algorithmVersion: '1.0.0',
+      params: { threshold: 0.15 },
+      result: { stainedAreaPx: 12 },
+      createdAt: '2024-01-01T00:00:00.000Z',
+    });
+    const second = repos.measurements.insert({
+      ...first,
+      params: { threshold: 0.2 },
+      createdAt: '2024-01-03T00:00:00.000Z',
+    });
+    expect(repos.measurements.listForImage(image.id).map((m) => m.id)).toEqual([first.id, second.id]);
+    expect(repos.measurements.latestForImage(image.id)).toEqual(second);
+
+    expect(repos.protocol.get()).toBeUndefined();
+    repos.protocol.save({ stain: 'purple' }, '2024-01-01T00:00:00.000Z');
+    repos.protocol.save({ stain: 'masson' }, '2024-01-02T00:00:00.000Z');
+    repos.protocol.setLocked(true, '2024-01-03T00:00:00.000Z');
+    expect(repos.protocol.get()).toEqual({
+      params: { stain: 'masson' },
+      locked: true,
+      updatedAt: '2024-01-03T00:00:00.000Z',
+    });
+
+    repos.stainPresets.save('Picrosirius', [[0.1, 0.8, 0.6]], '2024-01-01T00:00:00.000Z');
+    const updated = repos.stainPresets.save('picrosirius', [[0.2, 0.7, 0.6]], '2024-01-02T00:00:00.000Z');
+    expect(updated).toMatchObject({
+      name: 'Picrosirius',
+      vectors: [[0.2, 0.7, 0.6]],
+      createdAt: '2024-01-01T00:00:00.000Z',
+    });
+    expect(repos.stainPresets.list()).toHaveLength(1);
+    closeStudyDatabase(db);
+  });
 });
