@@ -17,30 +17,101 @@ export interface PixelBuffer {
   channels: number;
 }
 
-/** Look-up tables and filter weights derived once from the resolved parameters. */
+/**
+ * Stain amounts are integers in units of 2^-20 OD inside the kernel: sums of integers are exact, so
+ * totals do not depend on the order bands are added in, and a resolution of 1e-6 OD is far below any
+ * threshold that matters. (Amounts stay below 2^31 for unmixing weights under about 400.)
+ */
+export const AMOUNT_SCALE = 1 << 20;
+
+/**
+ * Look-up tables derived once from the resolved parameters. The amount of a pixel is
+ * amountRG[r << 8 | g] + amountB[b]. Because the blue term is monotonic in b, "is tissue" and "is
+ * stained" reduce to one comparison each against a per-(r, g) limit on b: tissue when
+ * b < tissueLimit[rg], stained when (b ^ stainFlip) < stainLimit[rg] (stainFlip = 255 reverses b when the
+ * blue weight is negative). Two small-table look-ups per pixel decide everything.
+ */
 export interface PreparedKernel {
   params: ResolvedParams;
   region: AnalysisRegion | null;
-  amountTables: [Float64Array, Float64Array, Float64Array];
-  odTables: [Float64Array, Float64Array, Float64Array];
+  amountRG: Int32Array;
+  amountB: Int32Array;
+  tissueLimit: Uint16Array;
+  stainFlip: number;
   gaussian: Float64Array | null;
+  /** stainLimits of the last threshold asked for: every band of a pass shares it. */
+  stainLimitCache: { threshold: number; limits: Uint16Array } | null;
+}
+
+const toFixed = (table: Float64Array): Int32Array =>
+  Int32Array.from(table, (v) => Math.round(v * AMOUNT_SCALE));
+
+/** For each (r, g): the number of keys k (0..256) with base + blue[k] > threshold; blue is non-increasing. */
+function prefixLimits(base: Int32Array, blue: Int32Array, threshold: number): Uint16Array {
+  const limits = new Uint16Array(65536);
+  for (let rg = 0; rg < 65536; rg++) {
+    let lo = 0;
+    let hi = 256;
+    const start = base[rg]!;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (start + blue[mid]! > threshold) lo = mid + 1;
+      else hi = mid;
+    }
+    limits[rg] = lo;
+  }
+  return limits;
+}
+
+function pairTable(red: Int32Array, green: Int32Array): Int32Array {
+  const table = new Int32Array(65536);
+  for (let r = 0; r < 256; r++) for (let g = 0; g < 256; g++) table[(r << 8) | g] = red[r]! + green[g]!;
+  return table;
 }
 
 export function prepareKernel(params: ResolvedParams, region: AnalysisRegion | null): PreparedKernel {
   const white = params.white.rgb;
+  const [aR, aG, aB] = weightedOdTables(white, params.unmixing).map(toFixed) as [
+    Int32Array,
+    Int32Array,
+    Int32Array,
+  ];
+  const od = [0, 1, 2].map((c) => toFixed(odLookupTable(white[c]!))) as [Int32Array, Int32Array, Int32Array];
+  let tissueLimit: Uint16Array;
+  if (params.tissue === 'auto') {
+    // OD never rises with intensity, so "summed OD above the threshold" holds for a prefix of b values.
+    tissueLimit = prefixLimits(pairTable(od[0], od[1]), od[2], params.tissueThresholdOD * AMOUNT_SCALE);
+  } else {
+    tissueLimit = new Uint16Array(65536).fill(256);
+  }
   return {
     params,
     region,
-    amountTables: weightedOdTables(white, params.unmixing),
-    odTables: [odLookupTable(white[0]), odLookupTable(white[1]), odLookupTable(white[2])],
+    amountRG: pairTable(aR, aG),
+    amountB: aB,
+    tissueLimit,
+    // A negative blue weight makes the blue term rise with b: walk b backwards (b ^ 255 = 255 - b).
+    stainFlip: params.unmixing[2] < 0 ? 255 : 0,
     gaussian: params.smoothingSigmaPx ? gaussianKernel(params.smoothingSigmaPx) : null,
+    stainLimitCache: null,
   };
+}
+
+/** Per-(r, g) limits on b for "stained" at a threshold in OD (see PreparedKernel). */
+export function stainLimits(kernel: PreparedKernel, threshold: number): Uint16Array {
+  if (kernel.stainLimitCache?.threshold === threshold) return kernel.stainLimitCache.limits;
+  const flip = kernel.stainFlip;
+  const blue = new Int32Array(256);
+  for (let k = 0; k < 256; k++) blue[k] = kernel.amountB[k ^ flip]!;
+  const limits = prefixLimits(kernel.amountRG, blue, threshold * AMOUNT_SCALE);
+  kernel.stainLimitCache = { threshold, limits };
+  return limits;
 }
 
 /** Stain amounts of rows [y0, y1) after the Gaussian prefilter (which reads a halo of rows). */
 function smoothedAmounts(image: PixelBuffer, kernel: PreparedKernel, y0: number, y1: number): Float32Array {
   const { width, height, channels, data } = image;
-  const [aR, aG, aB] = kernel.amountTables;
+  const { amountRG, amountB } = kernel;
   const weights = kernel.gaussian!;
   const radius = (weights.length - 1) >> 1;
   const first = Math.max(0, y0 - radius);
@@ -48,7 +119,7 @@ function smoothedAmounts(image: PixelBuffer, kernel: PreparedKernel, y0: number,
   const raw = new Float32Array((end - first) * width);
   for (let y = first, i = 0; y < end; y++) {
     for (let p = y * width * channels, pe = p + width * channels; p < pe; p += channels, i++) {
-      raw[i] = aR[data[p]!]! + aG[data[p + 1]!]! + aB[data[p + 2]!]!;
+      raw[i] = (amountRG[(data[p]! << 8) | data[p + 1]!]! + amountB[data[p + 2]!]!) / AMOUNT_SCALE;
     }
   }
   const out = new Float32Array((y1 - y0) * width);
@@ -81,10 +152,7 @@ export function amountHistogramBand(
   y1: number,
 ): Float64Array {
   const { width, channels, data } = image;
-  const [aR, aG, aB] = kernel.amountTables;
-  const [oR, oG, oB] = kernel.odTables;
-  const tissue = kernel.params.tissue === 'auto';
-  const tissueOD = kernel.params.tissueThresholdOD;
+  const { amountRG, amountB, tissueLimit } = kernel;
   const smoothed = kernel.gaussian ? smoothedAmounts(image, kernel, y0, y1) : null;
   const rows = kernel.region ? new RegionRows(kernel.region, width, y0, y1) : null;
   const fullRow = [0, width];
@@ -94,11 +162,12 @@ export function amountHistogramBand(
     for (let s = 0; s < spans.length; s += 2) {
       for (let x = spans[s]!, xe = spans[s + 1]!; x < xe; x++) {
         const p = (y * width + x) * channels;
-        const r = data[p]!;
-        const g = data[p + 1]!;
+        const rg = (data[p]! << 8) | data[p + 1]!;
         const b = data[p + 2]!;
-        if (tissue && oR[r]! + oG[g]! + oB[b]! <= tissueOD) continue;
-        const amount = smoothed ? smoothed[(y - y0) * width + x]! : aR[r]! + aG[g]! + aB[b]!;
+        if (b >= tissueLimit[rg]!) continue;
+        const amount = smoothed
+          ? smoothed[(y - y0) * width + x]!
+          : (amountRG[rg]! + amountB[b]!) / AMOUNT_SCALE;
         histogram[histogramBin(amount)]!++;
       }
     }
@@ -126,7 +195,7 @@ export interface BandMeasure {
   y1: number;
   analysedPx: number;
   stainedPx: number;
-  /** Sum of the (unsmoothed) stain amount of stained pixels, per row: rows add up in a fixed order. */
+  /** Summed (unsmoothed) amount of stained pixels per row, in 1 / AMOUNT_SCALE OD: exact integers. */
   rowStainedOD: Float64Array;
   runs: BandRuns | null;
 }
@@ -141,11 +210,10 @@ export function measureBand(
   collectRuns: boolean,
 ): BandMeasure {
   const { width, channels, data } = image;
-  const [aR, aG, aB] = kernel.amountTables;
-  const [oR, oG, oB] = kernel.odTables;
-  const tissue = kernel.params.tissue === 'auto';
-  const tissueOD = kernel.params.tissueThresholdOD;
+  const { amountRG, amountB, tissueLimit, stainFlip } = kernel;
   const smoothed = kernel.gaussian ? smoothedAmounts(image, kernel, y0, y1) : null;
+  // Unsmoothed, the stain decision is a table look-up too; smoothed, it compares the filtered value.
+  const stainLimit = smoothed ? null : stainLimits(kernel, threshold);
   const rows = kernel.region ? new RegionRows(kernel.region, width, y0, y1) : null;
   const fullRow = [0, width];
   const rowStainedOD = new Float64Array(y1 - y0);
@@ -157,16 +225,31 @@ export function measureBand(
     collector?.startRow();
     let rowSum = 0;
     for (let s = 0; s < spans.length; s += 2) {
-      for (let x = spans[s]!, xe = spans[s + 1]!; x < xe; x++) {
-        const p = (y * width + x) * channels;
-        const r = data[p]!;
-        const g = data[p + 1]!;
+      const xe = spans[s + 1]!;
+      if (stainLimit && !collector) {
+        // The hot loop: two look-ups decide tissue and stain; the amount is read for stained pixels only.
+        for (let x = spans[s]!, p = (y * width + x) * channels; x < xe; x++, p += channels) {
+          const rg = (data[p]! << 8) | data[p + 1]!;
+          const b = data[p + 2]!;
+          if (b >= tissueLimit[rg]!) continue;
+          analysedPx++;
+          if ((b ^ stainFlip) < stainLimit[rg]!) {
+            stainedPx++;
+            rowSum += amountRG[rg]! + amountB[b]!;
+          }
+        }
+        continue;
+      }
+      for (let x = spans[s]!, p = (y * width + x) * channels; x < xe; x++, p += channels) {
+        const rg = (data[p]! << 8) | data[p + 1]!;
         const b = data[p + 2]!;
-        if (tissue && oR[r]! + oG[g]! + oB[b]! <= tissueOD) continue;
+        if (b >= tissueLimit[rg]!) continue;
         analysedPx++;
-        const amount = aR[r]! + aG[g]! + aB[b]!;
-        const value = smoothed ? smoothed[(y - y0) * width + x]! : amount;
-        if (value > threshold) {
+        const amount = amountRG[rg]! + amountB[b]!;
+        const stained = stainLimit
+          ? (b ^ stainFlip) < stainLimit[rg]!
+          : smoothed![(y - y0) * width + x]! > threshold;
+        if (stained) {
           stainedPx++;
           rowSum += amount;
           collector?.set(x, 2, amount);

@@ -5,7 +5,7 @@
  */
 import { AnalysisInputError } from './errors';
 import type { BandMeasure, PixelBuffer } from './kernel';
-import { amountHistogramBand, measureBand, prepareKernel, whiteHistogramBand } from './kernel';
+import { AMOUNT_SCALE, amountHistogramBand, measureBand, prepareKernel, whiteHistogramBand } from './kernel';
 import { whiteFromBrightHistogram } from './optical-density';
 import { declaredWhite, resolveProtocol, type AnalysisProtocol, type ResolvedParams } from './protocol';
 import { regionPixelCount, type AnalysisRegion } from './region';
@@ -155,8 +155,10 @@ export async function measureStain(
     );
     ({ stainedPx, rowStainedOD, objectsRemoved, holesFilled } = filtered);
   }
+  // Integer sums (1 / AMOUNT_SCALE OD units): exact, whatever the order.
   let stainedOD = 0;
   for (let y = 0; y < height; y++) stainedOD += rowStainedOD[y]!;
+  stainedOD /= AMOUNT_SCALE;
   return {
     params,
     measurement: summarise(analysedPx, stainedPx, stainedOD, umPerPx, params, {

@@ -1,0 +1,174 @@
+/**
+ * `npm run bench`: speed of the analysis against sharp's own decode and against scikit-image, printed as
+ * one JSON document. For generated PNGs of about 4, 16.8 and 67 megapixels: sharp's raw decode, the
+ * end-to-end analyzeImageFile (probe, decode, hash, worker bands), the kernel throughput on decoded
+ * pixels, and the peak resident memory. Targets (ANALYSIS.md): end-to-end <= 1.3 x decode, and >= 8 x
+ * faster than scikit-image's imread + rgb2hed + threshold on the 16.8-megapixel PNG.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { measureStain } from '../../shared/analysis/measure';
+import { parseProtocol, type AnalysisProtocolInput } from '../../shared/analysis/protocol';
+import { analyzeImageFile } from '../services/analysis/analyze-file';
+import { decodeToSharedPixels, probeForAnalysis } from '../services/analysis/decode-pixels';
+import { AnalysisWorkerPool, defaultWorkerCount } from '../services/analysis/worker-pool';
+import { syntheticSlide } from './synthetic-slide';
+
+const SIZES = [
+  { name: '4MP', width: 2048, height: 2048 },
+  { name: '16.8MP', width: 4096, height: 4096 },
+  { name: '67MP', width: 8192, height: 8192 },
+];
+/** The protocol scikit-image can run too: DAB > 0.02 (OD/6) is 0.12 OD here. */
+const HED_DAB: AnalysisProtocolInput = {
+  stain: 'hed',
+  channel: 'dab',
+  threshold: { method: 'fixed', od: 0.12 },
+  tissue: 'none',
+};
+
+const ms = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e6;
+const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;
+
+async function best<T>(runs: number, work: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  let fastest = Infinity;
+  let value!: T;
+  for (let i = 0; i < runs; i++) {
+    const start = process.hrtime.bigint();
+    value = await work();
+    fastest = Math.min(fastest, ms(start));
+  }
+  return { ms: fastest, value };
+}
+
+function findScikitImage(): string | null {
+  for (const python of ['/usr/bin/python3', 'python3']) {
+    try {
+      execFileSync(python, ['-c', 'import skimage'], { stdio: 'ignore' });
+      return python;
+    } catch {
+      // try the next interpreter
+    }
+  }
+  return null;
+}
+
+const SKIMAGE_SCRIPT = `
+import json, sys, time
+from skimage import io
+from skimage.color import rgb2hed
+best = None
+for _ in range(int(sys.argv[2])):
+    t = time.perf_counter()
+    image = io.imread(sys.argv[1])
+    stained = int((rgb2hed(image[..., :3])[..., 2] > 0.02).sum())
+    elapsed = (time.perf_counter() - t) * 1000
+    best = elapsed if best is None else min(best, elapsed)
+print(json.dumps({"ms": best, "stainedPx": stained}))
+`;
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dermaquant-bench-'));
+  const workers = defaultWorkerCount();
+  const images = [];
+  let scikitImage: Record<string, unknown> = { available: false };
+  try {
+    for (const size of SIZES) {
+      const file = path.join(dir, `${size.name}.png`);
+      await sharp(syntheticSlide(size.width, size.height), {
+        raw: { width: size.width, height: size.height, channels: 3 },
+      })
+        .png({ compressionLevel: 6 })
+        .toFile(file);
+      const megapixels = (size.width * size.height) / 1e6;
+      const runs = megapixels > 30 ? 2 : 3;
+      const decode = await best(runs, () => sharp(file).raw().toBuffer());
+      const endToEnd = await best(runs, () => analyzeImageFile(file, {}, { workers }));
+      // Kernel alone: the same passes on pixels already decoded, in the worker pool and in one thread.
+      const probed = await probeForAnalysis(file, 1e10);
+      const pixels = await decodeToSharedPixels(file, probed, 1e10);
+      const pool = new AnalysisWorkerPool(workers);
+      pool.loadImage(pixels);
+      const geometry = { width: size.width, height: size.height, umPerPx: null };
+      const bandRows = Math.max(8, Math.floor((1 << 20) / size.width));
+      const kernel = await best(runs, () =>
+        measureStain(pool, geometry, parseProtocol({}), null, { bandRows }),
+      );
+      await pool.terminate();
+      const single = new AnalysisWorkerPool(1);
+      single.loadImage(pixels);
+      const kernelOne = await best(runs, () =>
+        measureStain(single, geometry, parseProtocol({}), null, { bandRows }),
+      );
+      await single.terminate();
+      images.push({
+        name: size.name,
+        width: size.width,
+        height: size.height,
+        megapixels: round(megapixels, 2),
+        fileBytes: fs.statSync(file).size,
+        sharpRawDecodeMs: round(decode.ms),
+        endToEndMs: round(endToEnd.ms),
+        endToEndOverDecode: round(endToEnd.ms / decode.ms, 2),
+        kernelMs: round(kernel.ms),
+        kernelMegapixelsPerSecond: round(megapixels / (kernel.ms / 1000)),
+        kernelOneThreadMegapixelsPerSecond: round(megapixels / (kernelOne.ms / 1000)),
+        peakRssMB: round(process.resourceUsage().maxRSS / 1024),
+        stainedFraction: endToEnd.value.measurement.stainedFraction,
+      });
+      process.stderr.write(`bench: ${size.name} done\n`);
+      if (size.name === '16.8MP') {
+        const python = findScikitImage();
+        if (python) {
+          const ours = await best(3, () => analyzeImageFile(file, HED_DAB, { workers }));
+          const theirs = JSON.parse(
+            execFileSync(python, ['-c', SKIMAGE_SCRIPT, file, '2'], { encoding: 'utf8', maxBuffer: 1 << 20 }),
+          ) as { ms: number; stainedPx: number };
+          scikitImage = {
+            available: true,
+            python,
+            image: size.name,
+            task: 'imread + rgb2hed + DAB > 0.02 (0.12 OD here)',
+            scikitImageMs: round(theirs.ms),
+            dermaquantMs: round(ours.ms),
+            speedup: round(theirs.ms / ours.ms, 2),
+            stainedPxScikitImage: theirs.stainedPx,
+            stainedPxDermaquant: ours.value.measurement.stainedAreaPx,
+          };
+        }
+      }
+      fs.rmSync(file);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const targets = {
+    endToEndOverDecodeMax: 1.3,
+    scikitImageSpeedupMin: 8,
+    endToEndMet: images.every((i) => i.endToEndOverDecode <= 1.3),
+    scikitImageMet: scikitImage.available ? (scikitImage.speedup as number) >= 8 : null,
+  };
+  const document = {
+    machine: {
+      cpus: os.cpus().length,
+      model: os.cpus()[0]?.model ?? null,
+      node: process.version,
+      sharp: sharp.versions.sharp,
+      vips: sharp.versions.vips,
+    },
+    workers,
+    protocol: 'default (purple, fixed 0.15 OD, tissue auto)',
+    images,
+    scikitImage,
+    targets,
+  };
+  process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
+  process.exitCode = 1;
+});
