@@ -212,6 +212,27 @@ describe('import of generated images (real sharp, real SQLite)', () => {
     services.close();
   });
 
+  it('clears temporary files a crashed import left behind, and only those', async () => {
+    const dir = tempDir();
+    const { services, timepointId } = await studyWithTimepoint(dir);
+    const abandoned = path.join(dir, 'images', '.incoming-AbC123_x.tmp');
+    const recent = path.join(dir, 'cache', '.preview-Recent1.tmp');
+    const unrelated = path.join(dir, 'images', 'notes.txt');
+    for (const file of [abandoned, recent, unrelated]) fs.writeFileSync(file, 'x');
+    const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    fs.utimesSync(abandoned, twoHoursAgo, twoHoursAgo);
+    fs.utimesSync(unrelated, twoHoursAgo, twoHoursAgo);
+    await importOne(
+      services,
+      timepointId,
+      await writePng(path.join(tempDir(), 'n.png'), { width: 10, height: 10 }),
+    );
+    expect(fs.existsSync(abandoned)).toBe(false);
+    expect(fs.existsSync(recent)).toBe(true); // may belong to an import running in another process
+    expect(fs.existsSync(unrelated)).toBe(true);
+    services.close();
+  });
+
   it('keeps the other files when one file of a batch fails', async () => {
     const dir = tempDir();
     const src = tempDir();

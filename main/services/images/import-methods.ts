@@ -9,10 +9,10 @@ import type { Services } from '../types';
 import { toImageRecord } from '../study/repositories';
 import type { ServiceContext } from '../study/service-context';
 import type { OpenStudy } from '../study/study-session';
-import { imagesPath, stagingPath } from '../study/study-files';
+import { cachePath, imagesPath, stagingPath } from '../study/study-files';
 import { importFile, type SourceFile } from './import-file';
 import { assetPath, writePreviews } from './previews';
-import { SizeLimitError, writeStreamCapped } from './stored-files';
+import { removeAbandonedTemporaryFiles, SizeLimitError, writeStreamCapped } from './stored-files';
 
 type ImportMethods = Pick<Services, 'importImages' | 'importFiles' | 'stageUpload' | 'imageAsset'>;
 
@@ -48,6 +48,8 @@ export function importMethods(ctx: ServiceContext): ImportMethods {
     if (!study.repos.timepoints.get(timepointId)) {
       throw new UserError('NOT_FOUND', `There is no timepoint with id ${timepointId} in this study.`);
     }
+    await removeAbandonedTemporaryFiles(imagesPath(study.dir));
+    await removeAbandonedTemporaryFiles(cachePath(study.dir));
     const outcome: ImportOutcome = { imported: [], duplicates: [], failed: [] };
     // One file at a time: sharp already uses every core for one image, and memory stays bounded.
     for (const source of sources) {

@@ -24,6 +24,21 @@ async function fsyncPath(target: string, flags: 'r' | 'r+'): Promise<void> {
   }
 }
 
+/** Temporary files older than this were left by a crash (a live import finishes well within it). */
+const ABANDONED_AFTER_MS = 60 * 60 * 1000;
+
+/** Remove temporary files a crashed import left in `dir` (never a finished file: those have real names). */
+export async function removeAbandonedTemporaryFiles(dir: string): Promise<void> {
+  const entries = await fsp.readdir(dir).catch(() => [] as string[]);
+  const cutoff = Date.now() - ABANDONED_AFTER_MS;
+  for (const entry of entries) {
+    if (!/^\.[a-z]+-[A-Za-z0-9_-]+\.tmp$/.test(entry)) continue;
+    const file = path.join(dir, entry);
+    const stat = await fsp.stat(file).catch(() => null);
+    if (stat?.isFile() && stat.mtimeMs < cutoff) await fsp.rm(file, { force: true });
+  }
+}
+
 /** Flush a folder's entry list so a rename into it survives a power cut. */
 export async function fsyncDir(dir: string): Promise<void> {
   await fsyncPath(dir, 'r').catch(() => undefined); // not every platform can fsync a folder
