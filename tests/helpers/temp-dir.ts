@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,5 +39,16 @@ export function snapshotTree(dir: string): Record<string, { size: number; mtimeM
     }
   };
   walk(dir);
+  return result;
+}
+
+/** Content hash of every file under `dir` (hidden temp files included): proves nothing was left or changed. */
+export function hashTree(dir: string): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const full = path.join(entry.parentPath, entry.name);
+    result[path.relative(dir, full)] = createHash('sha256').update(fs.readFileSync(full)).digest('hex');
+  }
   return result;
 }

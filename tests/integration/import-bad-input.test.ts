@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
@@ -11,18 +10,7 @@ import {
   writeRawTiff,
   writeTiledPyramidTiff,
 } from '../helpers/synthetic-images';
-import { useTempDirs } from '../helpers/temp-dir';
-
-/** Content hash of every file under dir, including hidden temp files: proves nothing was left or changed. */
-function hashTree(dir: string): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const full = path.join(entry.parentPath, entry.name);
-    result[path.relative(dir, full)] = createHash('sha256').update(fs.readFileSync(full)).digest('hex');
-  }
-  return result;
-}
+import { hashTree, useTempDirs } from '../helpers/temp-dir';
 
 /** A study with one image already imported, and a snapshot of what is stored. */
 async function studyWithOneImage(dir: string, src: string, options: { maxImagePixels?: number } = {}) {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,24 +6,13 @@ import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../main/services/study/mig
 import { openStudyDatabase } from '../../main/services/study/open-database';
 import { canUseImmutableAttribute, setImmutable } from '../helpers/read-only';
 import { writePng } from '../helpers/synthetic-images';
-import { useTempDirs } from '../helpers/temp-dir';
+import { hashTree, useTempDirs } from '../helpers/temp-dir';
 
 const immutableWorks = canUseImmutableAttribute();
 if (!immutableWorks) {
   console.warn(
     'study-read-only: skipped, `chattr +i` is not available here (needs root on ext4 or similar).',
   );
-}
-
-/** Content hash of every file under dir: proves nothing stored changed. */
-function hashTree(dir: string): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const full = path.join(entry.parentPath, entry.name);
-    result[path.relative(dir, full)] = createHash('sha256').update(fs.readFileSync(full)).digest('hex');
-  }
-  return result;
 }
 
 describe.skipIf(!immutableWorks)('a read-only study (immutable folder, which even root cannot write)', () => {
