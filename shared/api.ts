@@ -17,6 +17,7 @@ import {
   ImportOutcome,
 } from './domain';
 import type { Result } from './result';
+import { annotationApi } from './api-annotations';
 
 const SubjectCode = z
   .string()
@@ -80,6 +81,7 @@ export const apiSchema = {
     }),
     output: ImageRecord,
   },
+  ...annotationApi,
 } as const;
 
 export type ApiSchema = typeof apiSchema;
