@@ -102,6 +102,21 @@ describe('study database: creation and settings', () => {
     }
   });
 
+  it('closes at once while another connection keeps the study open (WAL kept then)', async () => {
+    const dir = tempDir();
+    await makeStudy(dir);
+    const other = await openStudyDatabase(dir, false);
+    const services = createServices({ studyDir: dir });
+    await services.addSubject({ code: 'S-002' });
+    const started = Date.now();
+    services.close();
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(other.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(other.prepare('SELECT count(*) AS n FROM subject').get()).toEqual({ n: 2 });
+    closeStudyDatabase(other);
+    expect(fs.existsSync(path.join(dir, 'study.sqlite-wal'))).toBe(false);
+  });
+
   it('leaves a closed study as a single file (no -wal or -shm)', async () => {
     const dir = tempDir();
     await makeStudy(dir);

@@ -141,6 +141,8 @@ export function closeStudyDatabase(db: Database.Database): void {
   if (!db.open) return;
   if (!db.readonly) {
     try {
+      // Do not wait for other connections: if one is open the switch is simply skipped.
+      db.pragma('busy_timeout = 0');
       db.pragma('journal_mode = DELETE');
     } catch {
       // Busy: another connection is open. WAL mode is still correct, only less portable.
