@@ -214,41 +214,62 @@ describe('study methods over real SQLite', () => {
     const repos = createRepositories(db);
     const roiClass = repos.annotationClasses.list()[0];
     if (!roiClass) throw new Error('no seeded class');
-    const polygon = { type: 'polygon', points: [0, 0, 10, 0, 10, 10] };
-    const annotation = repos.annotations.insert({
-      imageId: image.id,
-      classId: roiClass.id,
-      kind: 'polygon',
-      geometry: polygon,
-      name: 'dermis',
-      createdAt: '2024-01-01T00:00:00.000Z',
-    });
-    expect(repos.annotations.listForImage(image.id)).toEqual([{ ...annotation, geometry: polygon }]);
-    repos.annotations.update(
-      annotation.id,
-      { classId: roiClass.id, geometry: { ...polygon, points: [1, 1] }, name: null },
+    const polygons = { type: 'polygons', polygons: [{ outer: [0, 0, 10, 0, 10, 10], holes: [] }] };
+    const key = '0b6f1c2e-8d7a-4c1b-9f3e-2a5d6c7b8e9f';
+    repos.annotations.upsert(
+      { key, imageId: image.id, classId: roiClass.id, kind: 'polygon', geometry: polygons, name: 'dermis' },
+      '2024-01-01T00:00:00.000Z',
+    );
+    expect(repos.annotations.listForImage(image.id)).toEqual([
+      {
+        key,
+        imageId: image.id,
+        classId: roiClass.id,
+        kind: 'polygon',
+        geometry: polygons,
+        name: 'dermis',
+        createdAt: '2024-01-01T00:00:00.000Z',
+        updatedAt: '2024-01-01T00:00:00.000Z',
+      },
+    ]);
+    // Saving the same key again updates it in place, keeping its creation time.
+    repos.annotations.upsert(
+      { key, imageId: image.id, classId: roiClass.id, kind: 'freehand', geometry: polygons, name: '' },
       '2024-01-02T00:00:00.000Z',
     );
-    expect(repos.annotations.get(annotation.id)).toMatchObject({
-      geometry: { points: [1, 1] },
-      name: null,
+    expect(repos.annotations.listForImage(image.id)).toHaveLength(1);
+    expect(repos.annotations.get(key)).toMatchObject({
+      kind: 'freehand',
+      name: '',
+      createdAt: '2024-01-01T00:00:00.000Z',
       updatedAt: '2024-01-02T00:00:00.000Z',
     });
+    // A key cannot jump to another image.
     expect(() =>
-      db.prepare("UPDATE annotation SET geometry = 'not json' WHERE id = ?").run(annotation.id),
-    ).toThrow(/CHECK/);
+      repos.annotations.upsert(
+        { key, imageId: 999, classId: roiClass.id, kind: 'point', geometry: {}, name: '' },
+        'now',
+      ),
+    ).toThrow();
+    expect(() => db.prepare("UPDATE annotation SET geometry = 'not json' WHERE key = ?").run(key)).toThrow(
+      /CHECK/,
+    );
     expect(() =>
-      repos.annotations.insert({
-        imageId: 999,
-        classId: roiClass.id,
-        kind: 'point',
-        geometry: {},
-        name: null,
-        createdAt: 'now',
-      }),
+      repos.annotations.upsert(
+        { key: 'other', imageId: 999, classId: roiClass.id, kind: 'point', geometry: {}, name: '' },
+        'now',
+      ),
     ).toThrow(/FOREIGN KEY/);
-    repos.annotations.delete(annotation.id);
+    expect(repos.annotations.delete(image.id, key)).toBe(true);
+    expect(repos.annotations.delete(image.id, key)).toBe(false);
     expect(repos.annotations.listForImage(image.id)).toEqual([]);
+
+    repos.annotationClasses.update(roiClass.id, 'Dermis ROI', '#00AA00');
+    expect(repos.annotationClasses.get(roiClass.id)).toMatchObject({
+      name: 'Dermis ROI',
+      colour: '#00aa00',
+      role: 'roi',
+    });
 
     const first = repos.measurements.insert({
       imageId: image.id,

@@ -72,11 +72,14 @@ export const initialSchema: Migration = {
 
       CREATE TABLE annotation (
         id INTEGER PRIMARY KEY,
+        -- The editor's stable key (a UUID made by the client), so undo/redo patches and autosaves
+        -- keyed by it stay valid across saves.
+        key TEXT NOT NULL UNIQUE CHECK (length(key) BETWEEN 1 AND 64),
         image_id INTEGER NOT NULL REFERENCES image (id) ON DELETE CASCADE,
         class_id INTEGER NOT NULL REFERENCES annotation_class (id) ON DELETE RESTRICT,
         kind TEXT NOT NULL CHECK (kind IN ('polygon', 'rectangle', 'ellipse', 'freehand', 'mask', 'point', 'polyline')),
         geometry TEXT NOT NULL CHECK (json_valid(geometry)),
-        name TEXT,
+        name TEXT NOT NULL DEFAULT '',
         created_at TEXT NOT NULL,
         updated_at TEXT NOT NULL
       ) STRICT;

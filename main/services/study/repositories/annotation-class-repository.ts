@@ -23,6 +23,17 @@ export class AnnotationClassRepository {
     return rows.map((row) => ({ ...row, builtIn: row.builtIn === 1 }));
   }
 
+  get(id: number): AnnotationClass | undefined {
+    return this.list().find((c) => c.id === id);
+  }
+
+  /** Rename or recolour a class (built-in ones too: their role, not their name, drives the analysis). */
+  update(id: number, name: string, colour: string): void {
+    this.db
+      .prepare('UPDATE annotation_class SET name = ?, colour = ? WHERE id = ?')
+      .run(name, colour.toLowerCase(), id);
+  }
+
   insert(name: string, colour: string, createdAt: string): AnnotationClass {
     const info = this.db
       .prepare('INSERT INTO annotation_class (name, colour, created_at) VALUES (?, ?, ?)')
