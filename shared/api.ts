@@ -17,6 +17,7 @@ import {
   ImportOutcome,
 } from './domain';
 import type { Result } from './result';
+import { analysisApiSchema } from './analysis/api-schemas';
 import { annotationApi } from './api-annotations';
 
 const SubjectCode = z
@@ -82,6 +83,7 @@ export const apiSchema = {
     output: ImageRecord,
   },
   ...annotationApi,
+  ...analysisApiSchema,
 } as const;
 
 export type ApiSchema = typeof apiSchema;

@@ -1,4 +1,5 @@
 import packageJson from '../../package.json';
+import { analysisMethods } from './analysis/analysis-services';
 import { importMethods } from './images/import-methods';
 import { EventHub } from './study/event-hub';
 import type { ServiceContext, ServiceLimits } from './study/service-context';
@@ -49,6 +50,7 @@ export function createServices(options: ServicesOptions): Services {
   return {
     ...studyMethods(ctx),
     ...importMethods(ctx),
+    ...analysisMethods(ctx),
     onEvent: (listener) => ctx.events.on(listener),
     close: () => ctx.session.close(),
   };

@@ -1,0 +1,203 @@
+/**
+ * The analysis method group of the services object: stain presets (built-in and calibrated in the
+ * study), analysing a stored image with a protocol (the result is stored with the algorithm version,
+ * every parameter and the image hash), cancellation, and stain calibration from an image.
+ */
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { ApiParsedInput, ApiOutput } from '../../../shared/api';
+import { estimateStainsMacenko, stainFromRegion } from '../../../shared/analysis/calibration';
+import { declaredWhite, parseProtocol, type AnalysisProtocol } from '../../../shared/analysis/protocol';
+import { findPreset, STAIN_PRESETS } from '../../../shared/analysis/presets';
+import type { NamedStain } from '../../../shared/analysis/stain-matrix';
+import { UserError } from '../errors';
+import type { OpenStudy } from '../study/study-session';
+import type { ServiceContext } from '../study/service-context';
+import { imagesPath } from '../study/study-files';
+import type { Services } from '../types';
+import { analyzeImageFile, toUserError } from './analyze-file';
+import { decodeToSharedPixels, probeForAnalysis } from './decode-pixels';
+
+type AnalysisMethods = Pick<
+  Services,
+  'listStainPresets' | 'analyzeImage' | 'cancelAnalysis' | 'calibrateStain'
+>;
+
+/** A study preset stores 1 to 3 named stains; one stain is paired with the default pink counterstain. */
+function studyPresetStains(vectors: unknown, name: string): NamedStain[] {
+  const stains = Array.isArray(vectors) ? (vectors as NamedStain[]) : [];
+  if (stains.length === 0) {
+    throw new UserError(
+      'STUDY_CORRUPT',
+      `The saved stain preset "${name}" has no vectors: calibrate it again.`,
+    );
+  }
+  if (stains.length === 1) return [stains[0]!, findPreset('purple')!.stains[1]!];
+  return stains;
+}
+
+function storedImage(study: OpenStudy, imageId: number) {
+  const image = study.repos.images.get(imageId);
+  if (!image) throw new UserError('NOT_FOUND', `There is no image with id ${imageId} in this study.`);
+  return { image, file: path.join(imagesPath(study.dir), image.storedName) };
+}
+
+/** Replace a study preset name by its vectors (built-in names are resolved by the core). */
+function withStudyPreset(study: OpenStudy, protocol: AnalysisProtocol): AnalysisProtocol {
+  if (protocol.stains || findPreset(protocol.stain)) return protocol;
+  const saved = study.repos.stainPresets.findByName(protocol.stain);
+  return saved ? { ...protocol, stains: studyPresetStains(saved.vectors, saved.name) } : protocol;
+}
+
+export function analysisMethods(ctx: ServiceContext): AnalysisMethods {
+  const running = new Map<string, AbortController>();
+
+  return {
+    async listStainPresets() {
+      const builtIn = STAIN_PRESETS.map((p) => ({
+        name: p.name,
+        description: p.description,
+        builtIn: true,
+        stains: p.stains,
+        target: p.target,
+      }));
+      const study = await ctx.session.current();
+      const saved = (study?.repos.stainPresets.list() ?? []).map((p) => {
+        const stains = studyPresetStains(p.vectors, p.name);
+        return {
+          name: p.name,
+          description: 'Calibrated in this study',
+          builtIn: false,
+          stains,
+          target: stains[0]!.name,
+        };
+      });
+      return [...builtIn, ...saved];
+    },
+
+    async analyzeImage(input: ApiParsedInput<'analyzeImage'>): Promise<ApiOutput<'analyzeImage'>> {
+      // Register the job before any await, so a cancel sent right after the call finds it.
+      const jobId = input.jobId ?? randomUUID();
+      if (running.has(jobId))
+        throw new UserError('CONFLICT', `An analysis with job id ${jobId} is already running.`);
+      const controller = new AbortController();
+      running.set(jobId, controller);
+      let fileName: string | null = null;
+      let file: string | null = null;
+      try {
+        const study = await ctx.session.requireWritable();
+        const stored = storedImage(study, input.imageId);
+        const image = stored.image;
+        fileName = image.fileName;
+        file = stored.file;
+        // Direct callers (the CLI) skip the dispatcher's validation: parse here as well.
+        const protocol = withStudyPreset(study, parseProtocol(input.protocol));
+        const result = await analyzeImageFile(file, protocol, {
+          umPerPx: image.umPerPx,
+          region: input.region ?? null,
+          maxImagePixels: ctx.limits.maxImagePixels,
+          signal: controller.signal,
+          onProgress: (p) => {
+            if (p.phase === 'analyse')
+              ctx.events.emit('analysis-progress', { jobId, done: p.done, total: p.total });
+          },
+        });
+        if (result.image.sha256 !== image.sha256) {
+          throw new UserError(
+            'STUDY_CORRUPT',
+            `The stored copy of ${image.fileName} no longer matches its recorded hash: restore the study folder from a backup.`,
+            { file: image.fileName },
+          );
+        }
+        const row = study.repos.measurements.insert({
+          imageId: image.id,
+          imageSha256: image.sha256,
+          algorithmVersion: result.algorithmVersion,
+          params: { ...result.params, region: input.region ?? null },
+          result: { ...result.measurement, elapsedMs: result.elapsedMs },
+          createdAt: ctx.now(),
+        });
+        ctx.events.emit('study-changed', { reason: 'measurement-added' });
+        return {
+          id: row.id,
+          imageId: image.id,
+          imageSha256: image.sha256,
+          algorithmVersion: result.algorithmVersion,
+          params: result.params,
+          measurement: result.measurement,
+          elapsedMs: result.elapsedMs,
+          createdAt: row.createdAt,
+        };
+      } catch (caught) {
+        const err = toUserError(caught, fileName ?? `image ${input.imageId}`);
+        // Messages name the stored copy; the user knows the image by its original name.
+        if (err instanceof UserError && file && fileName && err.message.includes(file)) {
+          throw new UserError(err.code, err.message.split(file).join(fileName), err.detail);
+        }
+        throw err;
+      } finally {
+        running.delete(jobId);
+      }
+    },
+
+    cancelAnalysis({ jobId }) {
+      const controller = running.get(jobId);
+      controller?.abort();
+      return Promise.resolve({ cancelled: Boolean(controller) });
+    },
+
+    async calibrateStain(input: ApiParsedInput<'calibrateStain'>): Promise<ApiOutput<'calibrateStain'>> {
+      const study = input.saveAs ? await ctx.session.requireWritable() : await ctx.session.require();
+      const { image, file } = storedImage(study, input.imageId);
+      if (input.saveAs && findPreset(input.saveAs)) {
+        throw new UserError(
+          'CONFLICT',
+          `"${input.saveAs}" is a built-in preset: save the calibration under another name.`,
+        );
+      }
+      if (input.method === 'region' && !input.region?.include) {
+        throw new UserError(
+          'INVALID_INPUT',
+          'Calibrating from a region needs the region: draw it around pure stain.',
+        );
+      }
+      try {
+        const probed = await probeForAnalysis(file, ctx.limits.maxImagePixels);
+        const pixels = await decodeToSharedPixels(file, probed, ctx.limits.maxImagePixels);
+        const white = declaredWhite(parseProtocol({}));
+        let stains: NamedStain[];
+        let count: number;
+        if (input.method === 'region') {
+          const one = stainFromRegion(pixels, input.region!, white);
+          stains = [{ name: input.saveAs?.toLowerCase() ?? 'calibrated', od: one.od }];
+          count = one.pixels;
+        } else {
+          const estimate = estimateStainsMacenko(pixels, input.region, white);
+          stains = [
+            { name: 'stain-1', od: estimate.stains[0] },
+            { name: 'stain-2', od: estimate.stains[1] },
+          ];
+          count = estimate.pixels;
+        }
+        if (input.saveAs) {
+          const name = input.saveAs;
+          const db = study.db;
+          db.transaction(() => {
+            study.repos.stainPresets.save(name, stains, ctx.now());
+            study.repos.audit.record({
+              at: ctx.now(),
+              kind: 'stain-calibrated',
+              entity: 'stain_preset',
+              entityId: null,
+              detail: { name, method: input.method, imageId: image.id, pixels: count },
+            });
+          })();
+          ctx.events.emit('study-changed', { reason: 'stain-preset-saved' });
+        }
+        return { stains, pixels: count, saved: Boolean(input.saveAs) };
+      } catch (err) {
+        throw toUserError(err, image.fileName);
+      }
+    },
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * Schemas of the analysis methods of the service API (shared/api.ts spreads them in). Inputs are
+ * validated at every boundary; outputs describe what the caller receives.
+ */
+import { z } from 'zod';
+import type { MeasureOutcome } from './measure';
+import { AnalysisProtocol } from './protocol';
+
+const Id = z.number().int().positive();
+const Vector = z.tuple([z.number(), z.number(), z.number()]);
+/** A polygon as rings of flat [x0, y0, x1, y1, ...] points in full-resolution image pixels. */
+const PolygonRings = z.array(z.array(z.number().finite()).min(6, 'a ring needs at least 3 points')).min(1);
+
+export const AnalysisRegionInput = z.object({
+  include: z.array(PolygonRings).nullable(),
+  exclude: z.array(PolygonRings).default([]),
+});
+
+/** Client-chosen id of a running analysis, so it can be cancelled and its progress events matched. */
+export const JobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a job id');
+
+export const NamedStainSchema = z.object({ name: z.string(), od: Vector });
+
+export const StainPresetInfo = z.object({
+  name: z.string(),
+  description: z.string(),
+  builtIn: z.boolean(),
+  stains: z.array(NamedStainSchema),
+  target: z.string(),
+});
+export type StainPresetInfo = z.infer<typeof StainPresetInfo>;
+
+export const MeasurementRecord = z.object({
+  id: Id,
+  imageId: Id,
+  imageSha256: z.string(),
+  algorithmVersion: z.string(),
+  params: z.custom<MeasureOutcome['params']>(),
+  measurement: z.custom<MeasureOutcome['measurement']>(),
+  elapsedMs: z.number(),
+  createdAt: z.string(),
+});
+export type MeasurementRecord = z.infer<typeof MeasurementRecord>;
+
+export const analysisApiSchema = {
+  /** Built-in stain presets and those saved (calibrated) in the open study. */
+  listStainPresets: { input: z.object({}), output: z.array(StainPresetInfo) },
+  /** Measure an image's stained area with a protocol and store the measurement. */
+  analyzeImage: {
+    input: z.object({
+      imageId: Id,
+      protocol: AnalysisProtocol.default(AnalysisProtocol.parse({})),
+      region: AnalysisRegionInput.nullable().default(null),
+      jobId: JobId.optional(),
+    }),
+    output: MeasurementRecord,
+  },
+  /** Stop a running analysis; `cancelled` is false when no such job is running. */
+  cancelAnalysis: { input: z.object({ jobId: JobId }), output: z.object({ cancelled: z.boolean() }) },
+  /** Stain vectors from the image: a region of pure stain, or a Macenko-style two-stain estimate. */
+  calibrateStain: {
+    input: z.object({
+      imageId: Id,
+      method: z.enum(['region', 'macenko']),
+      region: AnalysisRegionInput.nullable().default(null),
+      /** Save the result as a study preset with this name. */
+      saveAs: z.string().trim().min(1).max(64).nullable().default(null),
+    }),
+    output: z.object({ stains: z.array(NamedStainSchema), pixels: z.number(), saved: z.boolean() }),
+  },
+} as const;
