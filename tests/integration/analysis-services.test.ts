@@ -21,7 +21,7 @@ describe('analysis methods of the services object (real study, real sharp, worke
     blobs: randomBlobs(260, 180, 20, 6),
     noise: 1,
   });
-  let open: Services[] = [];
+  const open: Services[] = [];
   beforeAll(() => ensureMainBuilt(), 120_000);
   afterEach(() => {
     for (const s of open.splice(0)) s.close();
