@@ -1,10 +1,11 @@
 /**
  * Clipping to the image rectangle (Sutherland-Hodgman). Shapes drawn partly outside the image keep only
- * the part inside it. For a concave ring the result may contain zero-width "bridges" along the image
+ * the part inside it. Clipping keeps the winding number of every point inside the rectangle, so a
+ * self-crossing ring may be clipped first and split (repair.ts) after. For a concave ring the result may contain zero-width "bridges" along the image
  * border where two inside parts are joined; they enclose no area, so areas and even-odd rasterisation are
  * unaffected, and the editor can split them if it ever needs separate parts.
  */
-import { normaliseRing, ringArea } from './measure';
+import { normaliseRing } from './measure';
 import type { MultiPolygon, Polygon, Ring } from './types';
 
 export interface ClipRect {
@@ -60,7 +61,9 @@ export function clipRingToRect(ring: readonly number[], rect: ClipRect): Ring {
   points = clipAgainstEdge(points, (_x, y) => y >= top, atY(top));
   points = clipAgainstEdge(points, (_x, y) => y <= bottom, atY(bottom));
   const clipped = normaliseRing(points);
-  return clipped.length >= 6 && ringArea(clipped) > 0 ? clipped : [];
+  // No area test here: a self-crossing ring (a figure eight) has a signed area of 0 yet encloses area.
+  // Degenerate leftovers (a shape hugging the image from outside) are for the caller's validation.
+  return clipped.length >= 6 ? clipped : [];
 }
 
 /** Clips the outer ring and each hole; null when the polygon lies wholly outside. */
