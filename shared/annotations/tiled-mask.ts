@@ -113,26 +113,18 @@ export class TiledMask {
     value: MaskValue,
     beforeChange?: BeforeTileChange,
   ): Set<number> {
-    const touched = new Set<number>();
-    const track = (key: number) => {
-      if (!touched.has(key)) {
-        touched.add(key);
-        beforeChange?.(key);
-      }
-    };
     const s = this.scale;
     const [max, may, mbx, mby, r] = [ax / s, ay / s, bx / s, by / s, radius / s];
-    if (!(r > 0)) return touched;
-    const firstRow = Math.max(0, Math.ceil(Math.min(may, mby) - r - 0.5));
-    const lastRow = Math.min(this.gridHeight - 1, Math.floor(Math.max(may, mby) + r - 0.5));
-    for (let y = firstRow; y <= lastRow; y++) {
-      const span = capsuleRowInterval(max, may, mbx, mby, r, y + 0.5);
-      if (!span) continue;
-      // Pixel x is inside when from <= x + 0.5 <= to.
-      this.fillRow(y, Math.ceil(span[0] - 0.5), Math.floor(span[1] - 0.5) + 1, value, track);
-    }
-    if (value === 0) this.dropEmptyTiles(touched);
-    return touched;
+    return this.paintRows(value, beforeChange, (fill) => {
+      if (!(r > 0)) return;
+      const firstRow = Math.max(0, Math.ceil(Math.min(may, mby) - r - 0.5));
+      const lastRow = Math.min(this.gridHeight - 1, Math.floor(Math.max(may, mby) + r - 0.5));
+      for (let y = firstRow; y <= lastRow; y++) {
+        const span = capsuleRowInterval(max, may, mbx, mby, r, y + 0.5);
+        // Pixel x is inside when from <= x + 0.5 <= to.
+        if (span) fill(y, Math.ceil(span[0] - 0.5), Math.floor(span[1] - 0.5) + 1);
+      }
+    });
   }
 
   /**
@@ -144,13 +136,6 @@ export class TiledMask {
     value: MaskValue,
     beforeChange?: BeforeTileChange,
   ): Set<number> {
-    const touched = new Set<number>();
-    const track = (key: number) => {
-      if (!touched.has(key)) {
-        touched.add(key);
-        beforeChange?.(key);
-      }
-    };
     const s = this.scale;
     const inMaskPixels = polygons.map((rings) => rings.map((ring) => Array.from(ring, (v) => v / s)));
     let top = Infinity;
@@ -164,11 +149,32 @@ export class TiledMask {
     // Only rows whose pixel centres the outer rings span can be inside.
     const firstRow = Math.max(0, Math.floor(top));
     const endRow = Math.min(this.gridHeight, Math.ceil(bottom) + 1);
-    const rasterizer = new PolygonRasterizer(inMaskPixels, firstRow, endRow);
-    for (let y = firstRow; y < endRow; y++) {
-      const spans = rasterizer.rowSpans(y, this.gridWidth);
-      for (let i = 0; i < spans.length; i += 2) this.fillRow(y, spans[i], spans[i + 1], value, track);
-    }
+    return this.paintRows(value, beforeChange, (fill) => {
+      const rasterizer = new PolygonRasterizer(inMaskPixels, firstRow, endRow);
+      for (let y = firstRow; y < endRow; y++) {
+        const spans = rasterizer.rowSpans(y, this.gridWidth);
+        for (let i = 0; i < spans.length; i += 2) fill(y, spans[i], spans[i + 1]);
+      }
+    });
+  }
+
+  /**
+   * Runs a painting pass: `paint` calls `fill(row, x0, x1)` for each run of mask pixels to set. Each tile
+   * is reported to `beforeChange` once, before its first change; tiles emptied by erasing are dropped.
+   */
+  private paintRows(
+    value: MaskValue,
+    beforeChange: BeforeTileChange | undefined,
+    paint: (fill: (y: number, x0: number, x1: number) => void) => void,
+  ): Set<number> {
+    const touched = new Set<number>();
+    const track = (key: number) => {
+      if (!touched.has(key)) {
+        touched.add(key);
+        beforeChange?.(key);
+      }
+    };
+    paint((y, x0, x1) => this.fillRow(y, x0, x1, value, track));
     if (value === 0) this.dropEmptyTiles(touched);
     return touched;
   }
