@@ -1,8 +1,8 @@
 /**
  * QuPath GeoJSON import: a FeatureCollection, a single Feature, or a bare geometry (what QuPath's
  * "Export objects as GeoJSON" writes, what its tests read, and what other tools produce). Polygon and
- * MultiPolygon (holes included) become annotations; points and lines are not areas and are reported as
- * skipped. Layouts from QuPath 0.2/0.3 (`colorRGB`, `object_type`, measurements as a list) are read as
+ * MultiPolygon (holes included) become annotations; an outline that crosses itself is split into simple
+ * parts (geometry/repair.ts); points and lines are not areas and are reported as skipped. Layouts from QuPath 0.2/0.3 (`colorRGB`, `object_type`, measurements as a list) are read as
  * well as 0.4+ (`color: [r, g, b]`, `objectType`, measurements as a map).
  *
  * Coordinates are taken as full-resolution image pixels, as QuPath writes them.
@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import { fail, ok, type Result } from '../result';
 import { normaliseRing } from '../geometry/measure';
-import { checkPolygon } from '../geometry/validate';
+import { validParts } from '../geometry/repair';
 import type { MultiPolygon, Polygon } from '../geometry/types';
 
 export type Rgb = [number, number, number];
@@ -170,12 +170,14 @@ function readFeature(
     });
     return null;
   }
+  const simple: Polygon[] = [];
   for (const part of parts) {
-    const check = checkPolygon(part);
-    if (!check.valid) {
-      skipped.push({ index, name, reason: check.message });
+    const valid = validParts(part);
+    if (!valid.ok) {
+      skipped.push({ index, name, reason: valid.message });
       return null;
     }
+    simple.push(...valid.parts);
   }
   const legacyId = typeof feature.id === 'string' && /^Path\w+Object$/.test(feature.id);
   return {
@@ -183,7 +185,7 @@ function readFeature(
     name,
     objectType: readObjectType(feature, props),
     classification: readClassification(props.classification),
-    geometry: parts,
+    geometry: simple,
     measurements: readMeasurements(props.measurements),
     isLocked: props.isLocked === true,
   };

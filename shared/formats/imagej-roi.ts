@@ -10,10 +10,10 @@
 import { fail, ok, type Result } from '../result';
 import { pointInRing } from '../geometry/contains';
 import { normaliseRing, ringArea } from '../geometry/measure';
-import { repairRing } from '../geometry/repair';
+import { validParts } from '../geometry/repair';
 import { ellipseToRing } from '../geometry/shapes';
 import type { MultiPolygon, Polygon, Ring } from '../geometry/types';
-import { checkPolygon, MIN_RING_AREA } from '../geometry/validate';
+import { MIN_RING_AREA } from '../geometry/validate';
 import type { AnnotationGeometry, AnnotationKind } from '../annotations/types';
 
 export type ImageJRoiType =
@@ -182,20 +182,14 @@ function roundedRectangle(left: number, top: number, width: number, height: numb
 }
 
 function areaGeometry(parts: MultiPolygon, what: string): Result<AnnotationGeometry> {
-  const fixed: MultiPolygon = [];
+  const simple: MultiPolygon = [];
   for (const part of parts) {
-    const check = checkPolygon(part);
-    if (check.valid) {
-      fixed.push(part);
-    } else if (check.problem === 'self-intersection' && part.holes.length === 0) {
-      // ImageJ lets freehand outlines cross themselves: split them as the editor would.
-      fixed.push(...repairRing(part.outer).parts);
-    } else {
-      return fail('INVALID_INPUT', `${what}: ${check.message}`);
-    }
+    const valid = validParts(part);
+    if (!valid.ok) return fail('INVALID_INPUT', `${what}: ${valid.message}`);
+    simple.push(...valid.parts);
   }
-  if (fixed.length === 0) return fail('INVALID_INPUT', `${what} encloses no area.`);
-  return ok({ type: 'polygons', polygons: fixed });
+  if (simple.length === 0) return fail('INVALID_INPUT', `${what} encloses no area.`);
+  return ok({ type: 'polygons', polygons: simple });
 }
 
 /** Parses one `.roi` file. `fileName` only names the file in messages. */

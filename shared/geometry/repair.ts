@@ -16,7 +16,7 @@
 import { pointInRing, windingNumber } from './contains';
 import { findEdgeContacts } from './intersections';
 import { normaliseRing, ringArea, signedRingArea } from './measure';
-import { MIN_RING_AREA } from './validate';
+import { checkPolygon, MIN_RING_AREA } from './validate';
 import type { MultiPolygon, Polygon, Ring } from './types';
 
 /** Nodes closer than this (image pixels) are one node: crossings computed twice land within rounding. */
@@ -189,4 +189,21 @@ export function repairRing(input: readonly number[]): RingRepair {
     parts.find((part) => ringInside(hole, part.outer))?.holes.push(hole);
   }
   return { parts: parts.reverse(), changed: true };
+}
+
+/**
+ * An imported polygon as simple parts: a valid one as it is; an outline without holes that crosses
+ * itself (ImageJ and other tools let freehand outlines do that) split by `repairRing`; anything else
+ * (a crossing with holes, a hole outside its outline, too few points) refused with the reason.
+ */
+export function validParts(
+  polygon: Polygon,
+): { ok: true; parts: MultiPolygon } | { ok: false; message: string } {
+  const check = checkPolygon(polygon);
+  if (check.valid) return { ok: true, parts: [polygon] };
+  if (check.problem === 'self-intersection' && polygon.holes.length === 0) {
+    const { parts } = repairRing(polygon.outer);
+    if (parts.length > 0) return { ok: true, parts };
+  }
+  return { ok: false, message: check.message };
 }

@@ -19,7 +19,7 @@ export const MIN_RING_AREA = 1e-9;
 
 const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1));
 
-/** True when every point lies on the line through the first two points far enough apart. */
+/** True when every point lies on the line through the first point and the point farthest from it. */
 function allOnOneLine(points: readonly number[]): boolean {
   const n = points.length >> 1;
   const [x0, y0] = points;

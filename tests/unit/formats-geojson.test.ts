@@ -80,7 +80,10 @@ describe.skipIf(!haveData)('real GeoJSON files (../shared/data/geojson)', () => 
       expect(f.id).toBe(original.id);
       expect(f.classification).toEqual(original.classification);
       expect(multiPolygonArea(f.geometry)).toBeCloseTo(multiPolygonArea(original.geometry), 6);
-      expect(f.measurements['Area µm^2']).toBeCloseTo(multiPolygonArea(original.geometry) * UM_PER_PX ** 2, 6);
+      expect(f.measurements['Area µm^2']).toBeCloseTo(
+        multiPolygonArea(original.geometry) * UM_PER_PX ** 2,
+        6,
+      );
     });
   });
 });
@@ -186,7 +189,7 @@ describe('GeoJSON import: other layouts and bad input', () => {
     });
   });
 
-  it('skips points and lines with a reason, and keeps the polygons', () => {
+  it('skips points with a reason, keeps the polygons and splits a self-crossing one', () => {
     const text = JSON.stringify({
       type: 'FeatureCollection',
       features: [
@@ -226,10 +229,11 @@ describe('GeoJSON import: other layouts and bad input', () => {
     });
     const result = parseQuPathGeoJson(text, 'mixed.geojson');
     if (!result.ok) throw new Error(result.error.message);
-    expect(result.value.features).toHaveLength(1);
+    expect(result.value.features).toHaveLength(2);
+    expect(result.value.features[1]).toMatchObject({ name: 'bow tie' });
+    expect(result.value.features[1].geometry.map((p) => multiPolygonArea([p]))).toEqual([6.25, 6.25]);
     expect(result.value.skipped).toEqual([
       { index: 0, name: 'a cell', reason: 'a Point geometry encloses no area' },
-      { index: 2, name: 'bow tie', reason: expect.stringContaining('crosses or touches itself') },
     ]);
   });
 
@@ -269,6 +273,33 @@ describe('GeoJSON import: other layouts and bad input', () => {
     expect(!result.ok && result.error.message).toContain(
       'bad.geojson has a malformed part at FeatureCollection.features[0].geometry',
     );
+  });
+
+  it('skips a polygon whose hole lies outside it, with the reason', () => {
+    const text = JSON.stringify({
+      type: 'Feature',
+      geometry: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [0, 0],
+            [10, 0],
+            [10, 10],
+            [0, 10],
+            [0, 0],
+          ],
+          [
+            [20, 20],
+            [30, 20],
+            [30, 30],
+            [20, 20],
+          ],
+        ],
+      },
+      properties: { name: 'odd' },
+    });
+    const result = parseQuPathGeoJson(text, 'odd.geojson');
+    expect(!result.ok && result.error.message).toContain('feature 1: Hole 1 lies outside the outline');
   });
 
   it('fails when nothing in the file has an area, with the first reason', () => {
