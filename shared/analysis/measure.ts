@@ -5,17 +5,15 @@
  */
 import { AnalysisInputError } from './errors';
 import type { BandMeasure, PixelBuffer } from './kernel';
-import { AMOUNT_SCALE, amountHistogramBand, measureBand, prepareKernel, whiteHistogramBand } from './kernel';
+import { runBandJob, type BandJob } from './band-jobs';
+import { AMOUNT_SCALE, prepareKernel } from './kernel';
 import { whiteFromBrightHistogram } from './optical-density';
 import { declaredWhite, resolveProtocol, type AnalysisProtocol, type ResolvedParams } from './protocol';
 import { regionPixelCount, type AnalysisRegion } from './region';
 import { applySizeFilters } from './size-filters';
 import { HISTOGRAM_BINS, otsuBin, thresholdOfBin, triangleBin } from './thresholds';
 
-export type BandJob =
-  | { pass: 'white'; y0: number; y1: number }
-  | { pass: 'histogram'; y0: number; y1: number }
-  | { pass: 'measure'; y0: number; y1: number; threshold: number; collectRuns: boolean };
+export type { BandJob } from './band-jobs';
 
 /** Where bands run. `setup` is called once the parameters are final, before any non-white job. */
 export interface BandExecutor {
@@ -194,18 +192,6 @@ function summarise(
     meanStainedOD: stainedPx > 0 ? stainedOD / stainedPx : null,
     ...cleanup,
   };
-}
-
-/** Run one band job on pixels in this thread (what each worker does for its share). */
-export function runBandJob(
-  image: PixelBuffer,
-  prepared: ReturnType<typeof prepareKernel> | null,
-  job: BandJob,
-): Float64Array | BandMeasure {
-  if (job.pass === 'white') return whiteHistogramBand(image, job.y0, job.y1);
-  if (!prepared) throw new Error('runBandJob: setup must come before histogram and measure jobs');
-  if (job.pass === 'histogram') return amountHistogramBand(image, prepared, job.y0, job.y1);
-  return measureBand(image, prepared, job.y0, job.y1, job.threshold, job.collectRuns);
 }
 
 /** An executor that runs every band in the calling thread. */

@@ -79,10 +79,16 @@ function connectRows(segments: Segments, height: number, diagonal: boolean, sets
   }
 }
 
+/**
+ * `onStainedSpan`, when given, receives every stained span [x0, x1) of row y after filtering, row by row
+ * and left to right (kept runs and filled holes; touching spans may follow each other): the editor's
+ * "detect in region" turns them into a mask.
+ */
 export function applySizeFilters(
   input: RunRows,
   minObjectPx: number | null,
   maxHolePx: number | null,
+  onStainedSpan?: (y: number, x0: number, x1: number) => void,
 ): SizeFilterOutcome {
   const { width, height } = input;
   // Flatten runs and gaps of all bands into row-indexed arrays.
@@ -215,12 +221,14 @@ export function applySizeFilters(
         if (keepRun[i]) {
           stainedPx += runs.end[i]! - runs.start[i]!;
           rowSum += runOD[i]!;
+          onStainedSpan?.(y, runs.start[i]!, runs.end[i]!);
         }
         i++;
       } else {
         if (fill[j]) {
           stainedPx += segEnd[j]! - segStart[j]!;
           rowSum += segOD[j]!;
+          onStainedSpan?.(y, segStart[j]!, segEnd[j]!);
         }
         j++;
       }

@@ -17,6 +17,7 @@ import { imagesPath } from '../study/study-files';
 import type { Services } from '../types';
 import { analyzeImageFile, toUserError } from './analyze-file';
 import { decodeToSharedPixels, probeForAnalysis } from './decode-pixels';
+import { WorkerPoolCache } from './worker-pool';
 
 type AnalysisMethods = Pick<
   Services,
@@ -43,7 +44,7 @@ function storedImage(study: OpenStudy, imageId: number) {
 }
 
 /** Replace a study preset name by its vectors (built-in names are resolved by the core). */
-function withStudyPreset(study: OpenStudy, protocol: AnalysisProtocol): AnalysisProtocol {
+export function withStudyPreset(study: OpenStudy, protocol: AnalysisProtocol): AnalysisProtocol {
   if (protocol.stains || findPreset(protocol.stain)) return protocol;
   const saved = study.repos.stainPresets.findByName(protocol.stain);
   return saved ? { ...protocol, stains: studyPresetStains(saved.vectors, saved.name) } : protocol;
@@ -51,6 +52,8 @@ function withStudyPreset(study: OpenStudy, protocol: AnalysisProtocol): Analysis
 
 export function analysisMethods(ctx: ServiceContext): AnalysisMethods {
   const running = new Map<string, AbortController>();
+  // Threads stay warm between analyses (idle ones do not keep the process alive).
+  const pools = new WorkerPoolCache();
 
   return {
     async listStainPresets() {
@@ -92,16 +95,26 @@ export function analysisMethods(ctx: ServiceContext): AnalysisMethods {
         file = stored.file;
         // Direct callers (the CLI) skip the dispatcher's validation: parse here as well.
         const protocol = withStudyPreset(study, parseProtocol(input.protocol));
-        const result = await analyzeImageFile(file, protocol, {
-          umPerPx: image.umPerPx,
-          region: input.region ?? null,
-          maxImagePixels: ctx.limits.maxImagePixels,
-          signal: controller.signal,
-          onProgress: (p) => {
-            if (p.phase === 'analyse')
-              ctx.events.emit('analysis-progress', { jobId, done: p.done, total: p.total });
-          },
-        });
+        const pool = pools.acquire();
+        let result: Awaited<ReturnType<typeof analyzeImageFile>>;
+        try {
+          result = await analyzeImageFile(file, protocol, {
+            pool,
+            umPerPx: image.umPerPx,
+            region: input.region ?? null,
+            maxImagePixels: ctx.limits.maxImagePixels,
+            signal: controller.signal,
+            onProgress: (p) => {
+              if (p.phase === 'analyse')
+                ctx.events.emit('analysis-progress', { jobId, done: p.done, total: p.total });
+            },
+          });
+          await pools.release(pool);
+        } catch (err) {
+          // A pool stopped mid-run (cancelled, failed) is never reused.
+          await pool.terminate();
+          throw err;
+        }
         if (result.image.sha256 !== image.sha256) {
           throw new UserError(
             'STUDY_CORRUPT',
@@ -163,7 +176,7 @@ export function analysisMethods(ctx: ServiceContext): AnalysisMethods {
       }
       try {
         const probed = await probeForAnalysis(file, ctx.limits.maxImagePixels);
-        const pixels = await decodeToSharedPixels(file, probed, ctx.limits.maxImagePixels);
+        const pixels = await decodeToSharedPixels(file, probed, ctx.limits.maxImagePixels, false);
         const white = declaredWhite(parseProtocol({}));
         let stains: NamedStain[];
         let count: number;

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { AnalysisInputError } from '../../../shared/analysis/errors';
 import {
+  inThreadExecutor,
   measureStain,
   precheck,
   type MeasureOutcome,
@@ -25,6 +26,8 @@ import { AnalysisWorkerPool, defaultWorkerCount } from './worker-pool';
 
 /** Default band: about a million pixels, so per-band buffers stay small whatever the image size. */
 export const DEFAULT_BAND_PIXELS = 1 << 20;
+/** Below this size the bands run in the calling thread unless workers are asked for. */
+export const IN_THREAD_MAX_PIXELS = 8_000_000;
 /** Default pixel limit (the services pass their own): 10 gigapixels, a 40x whole-slide scan. */
 export const DEFAULT_ANALYSIS_MAX_PIXELS = 10_000_000_000;
 
@@ -38,7 +41,13 @@ export interface AnalyzeFileOptions {
   /** Calibration to use instead of the file's own (e.g. --um-per-px, or the study's record). */
   umPerPx?: number | null;
   region?: AnalysisRegion | null;
+  /**
+   * Worker threads; 0 runs the bands in this thread (no copy to shared memory, no thread start-up: the
+   * CLI's choice for small images). Default: threads from IN_THREAD_MAX_PIXELS up, this thread below.
+   */
   workers?: number;
+  /** A pool to borrow instead of starting threads (the services keep one); left running afterwards. */
+  pool?: AnalysisWorkerPool;
   /** Rows per band; default: about DEFAULT_BAND_PIXELS pixels. */
   bandRows?: number;
   maxImagePixels?: number;
@@ -92,7 +101,7 @@ export async function analyzeImageFile(
 ): Promise<FileAnalysis> {
   const started = performance.now();
   const maxImagePixels = options.maxImagePixels ?? DEFAULT_ANALYSIS_MAX_PIXELS;
-  let pool: AnalysisWorkerPool | null = null;
+  let ownPool: AnalysisWorkerPool | null = null;
   const aborted = abortPromise(options.signal, file);
   const work = async (): Promise<FileAnalysis> => {
     const protocol = parseProtocol(protocolInput ?? {});
@@ -112,17 +121,24 @@ export async function analyzeImageFile(
     };
     stopIfCancelled();
     options.onProgress?.({ phase: 'decode', done: 0, total: 1 });
+    const workers =
+      options.pool !== undefined
+        ? options.pool.size
+        : (options.workers ??
+          (probed.width * probed.height >= IN_THREAD_MAX_PIXELS ? defaultWorkerCount() : 0));
     // Start the threads and the hash while libvips decodes.
-    pool = new AnalysisWorkerPool(options.workers ?? defaultWorkerCount());
+    if (workers > 0 && !options.pool) ownPool = new AnalysisWorkerPool(workers);
+    const pool = options.pool ?? ownPool;
     const [pixels, sha256] = await Promise.all([
-      decodeToSharedPixels(file, probed, maxImagePixels),
+      decodeToSharedPixels(file, probed, maxImagePixels, pool !== null),
       sha256OfFile(file),
     ]);
     stopIfCancelled();
     options.onProgress?.({ phase: 'decode', done: 1, total: 1 });
-    pool.loadImage(pixels);
+    pool?.loadImage(pixels);
+    const executor = pool ?? inThreadExecutor(pixels);
     const bandRows = options.bandRows ?? Math.max(8, Math.floor(DEFAULT_BAND_PIXELS / pixels.width));
-    const outcome: MeasureOutcome = await measureStain(pool, geometry, protocol, options.region ?? null, {
+    const outcome: MeasureOutcome = await measureStain(executor, geometry, protocol, options.region ?? null, {
       bandRows,
       signal: options.signal,
       onProgress: (done, total) => options.onProgress?.({ phase: 'analyse', done, total }),
@@ -147,6 +163,6 @@ export async function analyzeImageFile(
   } catch (err) {
     throw toUserError(err, file);
   } finally {
-    if (pool) await (pool as AnalysisWorkerPool).terminate();
+    if (ownPool) await (ownPool as AnalysisWorkerPool).terminate();
   }
 }

@@ -14,7 +14,8 @@ import { sniffFile } from '../images/sniff';
 
 export interface SharedPixels extends PixelBuffer {
   data: Uint8Array;
-  shared: SharedArrayBuffer;
+  /** The memory workers read; null when decoded for this thread only (no copy made). */
+  shared: SharedArrayBuffer | null;
 }
 
 /** Check that `file` is an image DermaQuant reads, and learn its size and calibration without decoding. */
@@ -59,6 +60,7 @@ export async function decodeToSharedPixels(
   file: string,
   probed: ProbedImage,
   maxImagePixels: number,
+  forWorkers = true,
 ): Promise<SharedPixels> {
   let pipeline = openImagePixels(file, probed.colourFix, { maxImagePixels });
   if (probed.channels === 2 || probed.channels === 4) pipeline = pipeline.flatten({ background: '#ffffff' });
@@ -80,8 +82,11 @@ export async function decodeToSharedPixels(
       file,
     });
   }
+  const size = { width: info.width, height: info.height, channels: 3 };
+  if (!forWorkers)
+    return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), shared: null, ...size };
   const shared = new SharedArrayBuffer(data.length);
   const bytes = new Uint8Array(shared);
   bytes.set(data);
-  return { data: bytes, shared, width: info.width, height: info.height, channels: 3 };
+  return { data: bytes, shared, ...size };
 }

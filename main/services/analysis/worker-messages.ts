@@ -1,11 +1,12 @@
 import type { ResolvedParams } from '../../../shared/analysis/protocol';
-import type { BandJob } from '../../../shared/analysis/measure';
+import type { BandJob } from '../../../shared/analysis/band-jobs';
 import type { AnalysisRegion } from '../../../shared/analysis/region';
 
 /** Messages from the pool to an analysis worker. */
 export type ToWorker =
   | { type: 'image'; shared: SharedArrayBuffer; width: number; height: number; channels: number }
   | { type: 'setup'; params: ResolvedParams; region: AnalysisRegion | null }
+  | { type: 'release' }
   | { type: 'job'; id: number; job: BandJob };
 
 /** Messages from an analysis worker back to the pool. */

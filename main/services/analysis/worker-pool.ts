@@ -92,6 +92,7 @@ export class AnalysisWorkerPool implements BandExecutor {
 
   /** Give every worker a view of the decoded pixels. */
   loadImage(pixels: SharedPixels): void {
+    if (!pixels.shared) throw new Error('loadImage: the pixels were not decoded into shared memory');
     for (const worker of this.workers) {
       this.post(worker, {
         type: 'image',
@@ -132,9 +133,61 @@ export class AnalysisWorkerPool implements BandExecutor {
     return results;
   }
 
+  /** Let the workers drop their view of the last image. */
+  releaseImage(): void {
+    for (const worker of this.workers) this.post(worker, { type: 'release' });
+  }
+
+  /** Whether a worker failed or the pool was stopped (it must not be reused). */
+  get broken(): boolean {
+    return this.failure !== null;
+  }
+
+  /** Let the process exit while this pool sits idle (a kept pool must not hold the CLI open). */
+  unref(): void {
+    for (const worker of this.workers) worker.unref();
+  }
+
+  ref(): void {
+    for (const worker of this.workers) worker.ref();
+  }
+
   /** Stop the threads; anything still running is rejected. */
   async terminate(): Promise<void> {
     this.failAll(new Error('the analysis was stopped'));
     await Promise.all(this.workers.map((worker) => worker.terminate()));
+  }
+}
+
+/**
+ * Keeps one idle pool between analyses, so the services object does not pay the thread start-up on every
+ * call. Concurrent analyses get their own pools; a pool that was cancelled mid-run is never reused.
+ */
+export class WorkerPoolCache {
+  private idle: AnalysisWorkerPool | null = null;
+
+  constructor(private readonly size = defaultWorkerCount()) {}
+
+  acquire(): AnalysisWorkerPool {
+    const pool = this.idle && !this.idle.broken ? this.idle : new AnalysisWorkerPool(this.size);
+    this.idle = null;
+    pool.ref();
+    return pool;
+  }
+
+  async release(pool: AnalysisWorkerPool): Promise<void> {
+    if (!pool.broken && this.idle === null) {
+      pool.releaseImage();
+      pool.unref();
+      this.idle = pool;
+    } else {
+      await pool.terminate();
+    }
+  }
+
+  async close(): Promise<void> {
+    const idle = this.idle;
+    this.idle = null;
+    if (idle) await idle.terminate();
   }
 }

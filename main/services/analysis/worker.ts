@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { prepareKernel, type PixelBuffer, type PreparedKernel } from '../../../shared/analysis/kernel';
-import { runBandJob } from '../../../shared/analysis/measure';
+import { runBandJob } from '../../../shared/analysis/band-jobs';
 import type { ToWorker } from './worker-messages';
 
 let image: PixelBuffer | null = null;
@@ -33,6 +33,10 @@ parentPort!.on('message', (message: ToWorker) => {
         height: message.height,
         channels: message.channels,
       };
+      prepared = null;
+    } else if (message.type === 'release') {
+      // Drop the pixels so an idle worker holds no image memory.
+      image = null;
       prepared = null;
     } else if (message.type === 'setup') {
       prepared = prepareKernel(message.params, message.region);
