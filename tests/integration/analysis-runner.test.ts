@@ -86,7 +86,10 @@ describe('analyzeImageFile: sharp decoding and worker threads', () => {
       return JSON.stringify({ params: r.params, measurement: r.measurement });
     };
     const reference = await run(1);
+    // 0 workers: the bands run in this thread, without shared memory; the same numbers again.
     for (const [workers, rows] of [
+      [0, undefined],
+      [0, 5],
       [2, undefined],
       [3, 1],
       [2, 7],
