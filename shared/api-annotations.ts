@@ -45,7 +45,16 @@ export const annotationApi = {
       put: z.array(AnnotationSchema).max(10_000),
       remove: z.array(z.string().min(1).max(64)).max(10_000),
     }),
-    output: z.object({ savedAt: z.string(), count: z.number().int() }),
+    output: z.object({
+      savedAt: z.string(),
+      /** Annotations written plus annotations deleted (ids already gone count as nothing). */
+      count: z.number().int(),
+      /**
+       * Annotations stored differently from what was sent (clipped to the image, or split where the
+       * outline crossed itself), in their stored form: the editor replaces its copies with these.
+       */
+      adjusted: z.array(AnnotationSchema),
+    }),
   },
   /** Lock a finished image against edits, or unlock it; both are recorded in the audit trail. */
   setImageLock: {

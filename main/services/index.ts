@@ -1,5 +1,6 @@
 import packageJson from '../../package.json';
 import { analysisMethods } from './analysis/analysis-services';
+import { annotationMethods } from './annotations/annotation-methods';
 import { importMethods } from './images/import-methods';
 import { EventHub } from './study/event-hub';
 import type { ServiceContext, ServiceLimits } from './study/service-context';
@@ -51,6 +52,7 @@ export function createServices(options: ServicesOptions): Services {
     ...studyMethods(ctx),
     ...importMethods(ctx),
     ...analysisMethods(ctx),
+    ...annotationMethods(ctx),
     onEvent: (listener) => ctx.events.on(listener),
     close: () => ctx.session.close(),
   };
