@@ -79,7 +79,13 @@ export const apiSchema = {
         .positive('um per pixel must be above 0')
         .max(1000, 'um per pixel must be at most 1000'),
       source: CalibrationSource,
+      /**
+       * Other images to calibrate the same way (e.g. every image taken with the same objective); each
+       * records that its value was applied from `imageId`. All or nothing: none may be locked.
+       */
+      alsoImageIds: z.array(Id).max(10_000).optional(),
     }),
+    /** The image `imageId`, as calibrated. */
     output: ImageRecord,
   },
   ...annotationApi,

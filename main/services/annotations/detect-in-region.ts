@@ -4,11 +4,16 @@
  * (decode, worker pool, measureStain), so the mask holds exactly the pixels an analysis of the same
  * region counts: same white point, threshold, smoothing and size filters.
  */
-import { DEFAULT_BAND_PIXELS } from '../analysis/analyze-file';
+import { DEFAULT_BAND_PIXELS, IN_THREAD_MAX_PIXELS } from '../analysis/analyze-file';
 import { decodeToSharedPixels, probeForAnalysis } from '../analysis/decode-pixels';
 import { AnalysisWorkerPool, defaultWorkerCount } from '../analysis/worker-pool';
 import type { BandMeasure, BandRuns } from '../../../shared/analysis/kernel';
-import { measureStain, type BandExecutor, type BandJob } from '../../../shared/analysis/measure';
+import {
+  inThreadExecutor,
+  measureStain,
+  type BandExecutor,
+  type BandJob,
+} from '../../../shared/analysis/measure';
 import type { AnalysisProtocol } from '../../../shared/analysis/protocol';
 import type { AnalysisRegion } from '../../../shared/analysis/region';
 import { applySizeFilters } from '../../../shared/analysis/size-filters';
@@ -65,6 +70,7 @@ export interface DetectOptions {
   /** Calibration of the stored image (sizes in um2 in the protocol need it). */
   umPerPx: number | null;
   maxImagePixels: number;
+  /** Worker threads, 0 = this thread; default as for an analysis: threads for large images only. */
   workers?: number;
 }
 
@@ -78,11 +84,13 @@ export async function detectStainInPolygons(
   const region: AnalysisRegion = { include: polygons.map((p) => [p.outer, ...p.holes]), exclude: [] };
   const probed = await probeForAnalysis(file, options.maxImagePixels);
   const geometry = { width: probed.width, height: probed.height, umPerPx: options.umPerPx };
-  const pool = new AnalysisWorkerPool(options.workers ?? defaultWorkerCount());
+  const workers =
+    options.workers ?? (probed.width * probed.height >= IN_THREAD_MAX_PIXELS ? defaultWorkerCount() : 0);
+  const pool = workers > 0 ? new AnalysisWorkerPool(workers) : null;
   try {
-    const pixels = await decodeToSharedPixels(file, probed, options.maxImagePixels);
-    pool.loadImage(pixels);
-    const capture = new StainedRunCapture(pool);
+    const pixels = await decodeToSharedPixels(file, probed, options.maxImagePixels, pool !== null);
+    pool?.loadImage(pixels);
+    const capture = new StainedRunCapture(pool ?? inThreadExecutor(pixels));
     const outcome = await measureStain(capture, geometry, protocol, region, {
       bandRows: Math.max(8, Math.floor(DEFAULT_BAND_PIXELS / pixels.width)),
     });
@@ -107,6 +115,6 @@ export async function detectStainInPolygons(
     }
     return { mask: mask.encode(), stainedPx, analyzedPx: outcome.measurement.analyzedAreaPx };
   } finally {
-    await pool.terminate();
+    await pool?.terminate();
   }
 }

@@ -134,33 +134,42 @@ export function studyMethods(ctx: ServiceContext): StudyMethods {
       return timepointOrThrow(study, timepointId);
     },
 
-    async setCalibration({ imageId, umPerPx, source }) {
+    async setCalibration({ imageId, umPerPx, source, alsoImageIds = [] }) {
       const study = await session.requireWritable();
-      const image = study.repos.images.get(imageId);
-      if (!image) throw new UserError('NOT_FOUND', `There is no image with id ${imageId} in this study.`);
-      if (image.locked) {
+      const ids = [imageId, ...new Set(alsoImageIds.filter((id) => id !== imageId))];
+      const images = ids.map((id) => {
+        const image = study.repos.images.get(id);
+        if (!image) throw new UserError('NOT_FOUND', `There is no image with id ${id} in this study.`);
+        return image;
+      });
+      const locked = images.filter((image) => image.locked).map((image) => image.fileName);
+      if (locked.length > 0) {
         throw new UserError(
           'LOCKED',
-          `The image ${image.fileName} is locked: unlock it before changing its calibration.`,
-          { file: image.fileName },
+          `${locked.length === 1 ? 'The image' : 'The images'} ${locked.join(', ')} ${locked.length === 1 ? 'is' : 'are'} locked: unlock ${locked.length === 1 ? 'it' : 'them'} before changing the calibration. Nothing was changed.`,
+          { file: locked[0]! },
         );
       }
-      // The change and its audit record are one transaction: a calibration never changes unrecorded.
+      // The changes and their audit records are one transaction: a calibration never changes unrecorded.
       study.db.transaction(() => {
-        study.repos.images.setCalibration(imageId, umPerPx, source);
-        study.repos.audit.record({
-          at: ctx.now(),
-          kind: 'calibration-changed',
-          entity: 'image',
-          entityId: imageId,
-          detail: {
-            from: { umPerPx: image.umPerPx, source: image.calibrationSource },
-            to: { umPerPx, source },
-          },
-        });
+        for (const image of images) {
+          study.repos.images.setCalibration(image.id, umPerPx, source);
+          study.repos.audit.record({
+            at: ctx.now(),
+            kind: 'calibration-changed',
+            entity: 'image',
+            entityId: image.id,
+            detail: {
+              from: { umPerPx: image.umPerPx, source: image.calibrationSource },
+              to: { umPerPx, source },
+              // Where a value applied to several images was set (its scale bar or typed value).
+              ...(image.id === imageId ? {} : { appliedFromImageId: imageId }),
+            },
+          });
+        }
       })();
       changed('calibration-changed');
-      return toImageRecord(study.repos.images.get(imageId) ?? image);
+      return toImageRecord(study.repos.images.get(imageId) ?? images[0]!);
     },
   };
 }
