@@ -70,6 +70,23 @@ for _ in range(int(sys.argv[2])):
 print(json.dumps({"ms": best, "stainedPx": stained}))
 `;
 
+/**
+ * Peak memory of one end-to-end analysis, measured in a fresh process (`node out/bench.cjs --peak FILE`)
+ * so that the bench's own buffers (the generated image, the decode timings) do not count.
+ */
+function peakRssOfAnalysis(file: string): { peakRssMB: number; baselineRssMB: number } {
+  const output = execFileSync(process.execPath, [process.argv[1]!, '--peak', file], { encoding: 'utf8' });
+  return JSON.parse(output) as { peakRssMB: number; baselineRssMB: number };
+}
+
+async function peakChild(file: string): Promise<void> {
+  const baselineRssMB = round(process.resourceUsage().maxRSS / 1024);
+  await analyzeImageFile(file, {});
+  process.stdout.write(
+    JSON.stringify({ peakRssMB: round(process.resourceUsage().maxRSS / 1024), baselineRssMB }),
+  );
+}
+
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dermaquant-bench-'));
   const workers = defaultWorkerCount();
@@ -116,7 +133,8 @@ async function main(): Promise<void> {
         kernelMs: round(kernel.ms),
         kernelMegapixelsPerSecond: round(megapixels / (kernel.ms / 1000)),
         kernelOneThreadMegapixelsPerSecond: round(megapixels / (kernelOne.ms / 1000)),
-        peakRssMB: round(process.resourceUsage().maxRSS / 1024),
+        // Whole process (main thread, workers, libvips) for one analysis, and before it started.
+        ...peakRssOfAnalysis(file),
         stainedFraction: endToEnd.value.measurement.stainedFraction,
       });
       process.stderr.write(`bench: ${size.name} done\n`);
@@ -168,7 +186,8 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
 }
 
-main().catch((err: unknown) => {
+const run = process.argv[2] === '--peak' ? peakChild(process.argv[3]!) : main();
+run.catch((err: unknown) => {
   process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
   process.exitCode = 1;
 });

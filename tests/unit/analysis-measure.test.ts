@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { measurePixels } from '../../shared/analysis/measure';
+import { previewMask } from '../../shared/analysis/preview';
 import { parseProtocol, type AnalysisProtocolInput } from '../../shared/analysis/protocol';
 import { findPreset } from '../../shared/analysis/presets';
 import type { AnalysisRegion } from '../../shared/analysis/region';
@@ -300,5 +301,28 @@ describe('stained area on synthetic Beer-Lambert slides (in-thread kernel)', () 
     expect(auto.params.white.rgb).toEqual([225, 225, 225]);
     expect(auto.measurement.analyzedAreaPx).toBe(s.tissueCount);
     expect(auto.measurement.stainedAreaPx).toBe(s.truthCount);
+  });
+});
+
+describe('live preview mask for the renderer', () => {
+  it('classifies pixels like the full analysis (RGBA input, as canvas ImageData gives)', async () => {
+    const s = makeSlide({
+      width: 90,
+      height: 70,
+      target: purple,
+      counter: pink,
+      blobs: randomBlobs(90, 70, 8, 4),
+    });
+    const rgba = new Uint8ClampedArray(90 * 70 * 4);
+    for (let i = 0; i < 90 * 70; i++) {
+      rgba.set(s.rgb.subarray(i * 3, i * 3 + 3), i * 4);
+      rgba[i * 4 + 3] = 255;
+    }
+    const image = { data: rgba, width: 90, height: 70, channels: 4 };
+    const full = await measurePixels(image, parseProtocol({ threshold: { method: 'fixed', od: 0.3 } }), null);
+    const preview = previewMask(image, full.params, null, 0.3);
+    expect(preview.stainedPx).toBe(s.truthCount);
+    expect(preview.analysedPx).toBe(full.measurement.analyzedAreaPx);
+    for (let i = 0; i < 90 * 70; i++) expect(preview.mask[i] === 2).toBe(s.truth[i] === 1);
   });
 });
