@@ -5,7 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeImageFile } from '../../main/services/analysis/analyze-file';
 import { decodeToSharedPixels, probeForAnalysis } from '../../main/services/analysis/decode-pixels';
 import { loadRoi } from '../../main/cli/commands/analyze';
+import { estimateStainsMacenko } from '../../shared/analysis/calibration';
 import { regionPixelCount } from '../../shared/analysis/region';
+import { angleDegrees } from '../../shared/analysis/stain-matrix';
 import { ensureMainBuilt } from '../helpers/build-main';
 import { hasSharedData, sharedDataDir, sharedImage } from '../helpers/paths';
 
@@ -76,5 +78,17 @@ describe.skipIf(!hasSharedData)('analysis of the real images in ../shared/data',
     );
     expect(result.measurement.stainedFraction).toBeGreaterThan(0.05);
     expect(result.measurement.stainedFraction).toBeLessThan(1);
+  });
+
+  it('estimates haematoxylin and eosin Macenko-style on a real H&E tile', async () => {
+    const file = sharedImage('HEnorm_example1_HE.tif');
+    const probed = await probeForAnalysis(file, 1e10);
+    const pixels = await decodeToSharedPixels(file, probed, 1e10, false);
+    const estimate = estimateStainsMacenko(pixels, null, [255, 255, 255]);
+    // HERef of the HEnorm_python repository this tile comes from (Macenko's reference H&E vectors):
+    // H = (0.5626, 0.7201, 0.4062), E = (0.2159, 0.8012, 0.5581). A sanity bound, not an exact
+    // reference: that code uses its own background level and OD cut-offs.
+    expect(angleDegrees(estimate.stains[0], [0.5626, 0.7201, 0.4062])).toBeLessThan(6);
+    expect(angleDegrees(estimate.stains[1], [0.2159, 0.8012, 0.5581])).toBeLessThan(6);
   });
 });
