@@ -55,10 +55,13 @@ function parsePositive(what: string) {
   };
 }
 
-function parseWholeNumber(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1)
-    throw new InvalidArgumentError('expected a whole number of at least 1.');
-  return Number(value);
+function parseCount(minimum: number) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value) || Number(value) < minimum) {
+      throw new InvalidArgumentError(`expected a whole number of at least ${minimum}.`);
+    }
+    return Number(value);
+  };
 }
 
 function parseColour(value: string): [number, number, number] {
@@ -150,9 +153,11 @@ export function addAnalysisOptions(command: Command): Command {
       'fill holes in the stain smaller than this (um2; px when uncalibrated)',
       parsePositive('an area'),
     )
-    .addOption(new Option('--workers <n>', 'worker threads').argParser(parseWholeNumber).hideHelp())
     .addOption(
-      new Option('--band-rows <n>', 'rows per band (tile height)').argParser(parseWholeNumber).hideHelp(),
+      new Option('--workers <n>', 'worker threads (0: this thread)').argParser(parseCount(0)).hideHelp(),
+    )
+    .addOption(
+      new Option('--band-rows <n>', 'rows per band (tile height)').argParser(parseCount(1)).hideHelp(),
     );
 }
 
