@@ -10,11 +10,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { measureStain } from '../../shared/analysis/measure';
+import { inThreadExecutor, measureStain } from '../../shared/analysis/measure';
 import { parseProtocol, type AnalysisProtocolInput } from '../../shared/analysis/protocol';
-import { analyzeImageFile } from '../services/analysis/analyze-file';
+import { analyzeImageFile, DEFAULT_BAND_PIXELS } from '../services/analysis/analyze-file';
 import { decodeToSharedPixels, probeForAnalysis } from '../services/analysis/decode-pixels';
-import { AnalysisWorkerPool, defaultWorkerCount } from '../services/analysis/worker-pool';
+import { AnalysisWorkerPool, defaultHelperCount, HybridExecutor } from '../services/analysis/worker-pool';
 import { syntheticSlide } from './synthetic-slide';
 
 const SIZES = [
@@ -79,17 +79,31 @@ function peakRssOfAnalysis(file: string): { peakRssMB: number; baselineRssMB: nu
   return JSON.parse(output) as { peakRssMB: number; baselineRssMB: number };
 }
 
+/**
+ * The high-water mark of this process's memory, from /proc (VmHWM belongs to the address space made
+ * at exec; getrusage's maxRSS can carry the parent's figure over a fork).
+ */
+function highWaterMB(): number {
+  try {
+    const status = fs.readFileSync('/proc/self/status', 'utf8');
+    const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+    if (kb) return round(Number(kb) / 1024);
+  } catch {
+    // not Linux: fall back to getrusage
+  }
+  return round(process.resourceUsage().maxRSS / 1024);
+}
+
 async function peakChild(file: string): Promise<void> {
-  const baselineRssMB = round(process.resourceUsage().maxRSS / 1024);
+  const baselineRssMB = highWaterMB();
   await analyzeImageFile(file, {});
-  process.stdout.write(
-    JSON.stringify({ peakRssMB: round(process.resourceUsage().maxRSS / 1024), baselineRssMB }),
-  );
+  process.stdout.write(JSON.stringify({ peakRssMB: highWaterMB(), baselineRssMB }));
 }
 
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dermaquant-bench-'));
-  const workers = defaultWorkerCount();
+  // Helper threads beside the main thread, which takes bands too (as analyzeImageFile does).
+  const workers = defaultHelperCount();
   const images = [];
   let scikitImage: Record<string, unknown> = { available: false };
   try {
@@ -103,24 +117,23 @@ async function main(): Promise<void> {
       const megapixels = (size.width * size.height) / 1e6;
       const runs = megapixels > 30 ? 2 : 3;
       const decode = await best(runs, () => sharp(file).raw().toBuffer());
-      const endToEnd = await best(runs, () => analyzeImageFile(file, {}, { workers }));
+      // Default options: worker threads from 8 megapixels up, the calling thread below.
+      const endToEnd = await best(runs, () => analyzeImageFile(file, {}));
       // Kernel alone: the same passes on pixels already decoded, in the worker pool and in one thread.
       const probed = await probeForAnalysis(file, 1e10);
       const pixels = await decodeToSharedPixels(file, probed, 1e10);
       const pool = new AnalysisWorkerPool(workers);
       pool.loadImage(pixels);
+      const hybrid = new HybridExecutor(pool, pixels);
       const geometry = { width: size.width, height: size.height, umPerPx: null };
-      const bandRows = Math.max(8, Math.floor((1 << 20) / size.width));
+      const bandRows = Math.max(8, Math.floor(DEFAULT_BAND_PIXELS / size.width));
       const kernel = await best(runs, () =>
-        measureStain(pool, geometry, parseProtocol({}), null, { bandRows }),
+        measureStain(hybrid, geometry, parseProtocol({}), null, { bandRows }),
       );
       await pool.terminate();
-      const single = new AnalysisWorkerPool(1);
-      single.loadImage(pixels);
       const kernelOne = await best(runs, () =>
-        measureStain(single, geometry, parseProtocol({}), null, { bandRows }),
+        measureStain(inThreadExecutor(pixels), geometry, parseProtocol({}), null, { bandRows }),
       );
-      await single.terminate();
       images.push({
         name: size.name,
         width: size.width,
@@ -141,7 +154,7 @@ async function main(): Promise<void> {
       if (size.name === '16.8MP') {
         const python = findScikitImage();
         if (python) {
-          const ours = await best(3, () => analyzeImageFile(file, HED_DAB, { workers }));
+          const ours = await best(3, () => analyzeImageFile(file, HED_DAB));
           const theirs = JSON.parse(
             execFileSync(python, ['-c', SKIMAGE_SCRIPT, file, '2'], { encoding: 'utf8', maxBuffer: 1 << 20 }),
           ) as { ms: number; stainedPx: number };

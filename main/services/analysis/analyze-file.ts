@@ -22,10 +22,10 @@ import {
 import type { AnalysisRegion } from '../../../shared/analysis/region';
 import { UserError } from '../errors';
 import { decodeToSharedPixels, probeForAnalysis } from './decode-pixels';
-import { AnalysisWorkerPool, defaultWorkerCount } from './worker-pool';
+import { AnalysisWorkerPool, defaultHelperCount, HybridExecutor } from './worker-pool';
 
-/** Default band: about a million pixels, so per-band buffers stay small whatever the image size. */
-export const DEFAULT_BAND_PIXELS = 1 << 20;
+/** Default band: about 260 000 pixels: small per-band buffers, and enough bands to keep every worker busy. */
+export const DEFAULT_BAND_PIXELS = 1 << 18;
 /** Below this size the bands run in the calling thread unless workers are asked for. */
 export const IN_THREAD_MAX_PIXELS = 8_000_000;
 /** Default pixel limit (the services pass their own): 10 gigapixels, a 40x whole-slide scan. */
@@ -125,7 +125,7 @@ export async function analyzeImageFile(
       options.pool !== undefined
         ? options.pool.size
         : (options.workers ??
-          (probed.width * probed.height >= IN_THREAD_MAX_PIXELS ? defaultWorkerCount() : 0));
+          (probed.width * probed.height >= IN_THREAD_MAX_PIXELS ? defaultHelperCount() : 0));
     // Start the threads and the hash while libvips decodes.
     if (workers > 0 && !options.pool) ownPool = new AnalysisWorkerPool(workers);
     const pool = options.pool ?? ownPool;
@@ -136,7 +136,7 @@ export async function analyzeImageFile(
     stopIfCancelled();
     options.onProgress?.({ phase: 'decode', done: 1, total: 1 });
     pool?.loadImage(pixels);
-    const executor = pool ?? inThreadExecutor(pixels);
+    const executor = pool ? new HybridExecutor(pool, pixels) : inThreadExecutor(pixels);
     const bandRows = options.bandRows ?? Math.max(8, Math.floor(DEFAULT_BAND_PIXELS / pixels.width));
     const outcome: MeasureOutcome = await measureStain(executor, geometry, protocol, options.region ?? null, {
       bandRows,

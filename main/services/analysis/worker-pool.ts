@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { runBandJob } from '../../../shared/analysis/band-jobs';
+import { prepareKernel, type PixelBuffer, type PreparedKernel } from '../../../shared/analysis/kernel';
 import type { BandExecutor, BandJob } from '../../../shared/analysis/measure';
 import type { FromWorker, ToWorker } from './worker-messages';
 import type { SharedPixels } from './decode-pixels';
@@ -35,6 +37,9 @@ export function findWorkerScript(): string {
   }
   return found;
 }
+
+/** Threads to add to the calling thread, which takes bands too (HybridExecutor): one per other core. */
+export const defaultHelperCount = (): number => Math.max(1, defaultWorkerCount() - 1);
 
 export const defaultWorkerCount = (): number =>
   Math.max(
@@ -119,7 +124,16 @@ export class AnalysisWorkerPool implements BandExecutor {
     });
   }
 
-  async runAll(jobs: BandJob[], onJobDone: () => void): Promise<unknown[]> {
+  /**
+   * Run the jobs on the workers, and also in this thread when `local` is given: the calling thread takes
+   * a band whenever it is free (yielding to the event loop between bands), so no time is lost while the
+   * threads start up or while a band waits for a free worker.
+   */
+  async runAll(
+    jobs: BandJob[],
+    onJobDone: () => void,
+    local?: (job: BandJob) => unknown,
+  ): Promise<unknown[]> {
     const results: unknown[] = new Array(jobs.length);
     let next = 0;
     const drive = async (worker: Worker): Promise<void> => {
@@ -129,7 +143,15 @@ export class AnalysisWorkerPool implements BandExecutor {
         onJobDone();
       }
     };
-    await Promise.all(this.workers.map(drive));
+    const driveHere = async (): Promise<void> => {
+      while (next < jobs.length && this.failure === null) {
+        const index = next++;
+        results[index] = local!(jobs[index]!);
+        onJobDone();
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    };
+    await Promise.all([...this.workers.map(drive), ...(local ? [driveHere()] : [])]);
     return results;
   }
 
@@ -166,7 +188,7 @@ export class AnalysisWorkerPool implements BandExecutor {
 export class WorkerPoolCache {
   private idle: AnalysisWorkerPool | null = null;
 
-  constructor(private readonly size = defaultWorkerCount()) {}
+  constructor(private readonly size = defaultHelperCount()) {}
 
   acquire(): AnalysisWorkerPool {
     const pool = this.idle && !this.idle.broken ? this.idle : new AnalysisWorkerPool(this.size);
@@ -189,5 +211,27 @@ export class WorkerPoolCache {
     const idle = this.idle;
     this.idle = null;
     if (idle) await idle.terminate();
+  }
+}
+
+/**
+ * The workers plus the calling thread: every band runs the same pure kernel wherever it lands, and
+ * results are merged in band order, so the numbers are those of any other executor.
+ */
+export class HybridExecutor implements BandExecutor {
+  private prepared: PreparedKernel | null = null;
+
+  constructor(
+    private readonly pool: AnalysisWorkerPool,
+    private readonly pixels: PixelBuffer,
+  ) {}
+
+  async setup(...[params, region]: Parameters<BandExecutor['setup']>): Promise<void> {
+    await this.pool.setup(params, region);
+    this.prepared = prepareKernel(params, region);
+  }
+
+  runAll(jobs: BandJob[], onJobDone: () => void): Promise<unknown[]> {
+    return this.pool.runAll(jobs, onJobDone, (job) => runBandJob(this.pixels, this.prepared, job));
   }
 }
