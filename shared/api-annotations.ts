@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { Id, ImageRecord } from './domain';
+import { AnalysisProtocol } from './analysis/protocol';
 import {
   AnnotationClassSchema,
   AnnotationSchema,
@@ -71,7 +72,15 @@ export const annotationApi = {
    * mask, which the editor adds as an editable "Stained collagen" annotation.
    */
   detectStainInRegion: {
-    input: z.object({ imageId: Id, region: PolygonSchema }),
+    input: z.object({
+      imageId: Id,
+      region: PolygonSchema,
+      /**
+       * The analysis settings to detect with (e.g. the stain panel's, so the mask matches what it
+       * shows); absent: the study's protocol, or the default preset when the study has none.
+       */
+      protocol: AnalysisProtocol.optional(),
+    }),
     output: z.object({ mask: EncodedMaskSchema, stainedPx: z.number().int(), analyzedPx: z.number().int() }),
   },
 } as const;

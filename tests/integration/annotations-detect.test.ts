@@ -149,15 +149,31 @@ describe('detect stain in a region (analysis engine at full resolution, real sha
     expect((await must(services, 'getImageAnnotations', { imageId })).annotations).toEqual([stained]);
   });
 
-  it("uses the study's protocol: its size filter shapes the mask exactly as an analysis counts it", async () => {
+  it("uses the given settings, else the study's protocol: a size filter shapes the mask as an analysis counts it", async () => {
     const { services, dir, imageId } = await study();
     const region = { outer: rectangle(0, 0, WIDTH, HEIGHT), holes: [] };
     const unfiltered = await must(services, 'detectStainInRegion', { imageId, region });
     expect(unfiltered.stainedPx).toBe(slide.truthCount);
 
     const protocol = { threshold: { method: 'fixed', od: 0.3 }, minObjectArea: 150 } as const;
+    const given = await must(services, 'detectStainInRegion', { imageId, region, protocol });
     saveStudyProtocol(dir, protocol);
     const filtered = await must(services, 'detectStainInRegion', { imageId, region });
+    expect(filtered).toEqual(given);
+    // Settings given with the call win over the study's.
+    const override = { threshold: { method: 'fixed', od: 0.3 } } as const;
+    expect(await must(services, 'detectStainInRegion', { imageId, region, protocol: override })).toEqual(
+      unfiltered,
+    );
+    expect(
+      await call(services, 'detectStainInRegion', { imageId, region, protocol: { stain: 'no-such-stain' } }),
+    ).toMatchObject({
+      ok: false,
+      error: {
+        code: 'INVALID_INPUT',
+        message: expect.stringMatching(/Unknown stain preset "no-such-stain"/),
+      },
+    });
     const pixels = maskPixels(filtered.mask);
     const sizes = objectSizes(pixels);
     expect(filtered.stainedPx).toBeLessThan(unfiltered.stainedPx);

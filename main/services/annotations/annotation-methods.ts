@@ -210,7 +210,7 @@ export function annotationMethods(ctx: ServiceContext): AnnotationMethods {
       return { copied: copies.length };
     },
 
-    async detectStainInRegion({ imageId, region }) {
+    async detectStainInRegion({ imageId, region, protocol: given }) {
       const study = await session.require();
       const image = imageOrThrow(study, imageId);
       const prepared = prepareGeometry({ type: 'polygons', polygons: [region] }, image);
@@ -224,8 +224,9 @@ export function annotationMethods(ctx: ServiceContext): AnnotationMethods {
       }
       const file = path.join(imagesPath(study.dir), image.storedName);
       try {
-        const stored = study.repos.protocol.get();
-        const protocol = withStudyPreset(study, parseProtocol(stored?.params ?? {}));
+        // Direct callers skip the dispatcher's validation: parse here as well.
+        const settings = given ?? study.repos.protocol.get()?.params ?? {};
+        const protocol = withStudyPreset(study, parseProtocol(settings));
         return await detectStainInPolygons(file, protocol, prepared.geometry.polygons, {
           umPerPx: image.umPerPx,
           maxImagePixels: ctx.limits.maxImagePixels,
