@@ -117,7 +117,7 @@ function stainsOf(
   if (!preset) {
     throw new AnalysisInputError(
       'INVALID_INPUT',
-      `Unknown stain preset "${protocol.stain}". Choose one of ${PRESET_NAMES.join(', ')}, or give the colour of the pure stain with --stain-rgb R,G,B.`,
+      `Unknown stain preset "${protocol.stain}". Choose one of ${PRESET_NAMES.join(', ')}, give the colour of the pure stain (--stain-rgb R,G,B), or name a preset saved in the study (--study DIR).`,
     );
   }
   const colours = protocol.stainColours;

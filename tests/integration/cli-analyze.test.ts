@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServices } from '../../main/services';
 import { findPreset } from '../../shared/analysis/presets';
 import { makeSlide, randomBlobs, type Slide, type Vec3 } from '../helpers/beer-lambert';
 import { ensureMainBuilt } from '../helpers/build-main';
@@ -242,4 +243,37 @@ describe('dermaquant analyze and compare (spawned CLI)', () => {
       expect(doc.image.umPerPx).toBeCloseTo(0.2271, 4);
     },
   );
+
+  it('uses a stain preset calibrated and saved in a study (--study DIR --stain NAME)', async () => {
+    const studyDir = path.join(dir, 'study');
+    const services = createServices({ studyDir });
+    try {
+      await services.createStudy({ name: 'Presets' });
+      const subject = await services.addSubject({ code: 'S01' });
+      const timepoint = await services.addTimepoint({
+        subjectId: subject.id,
+        label: 'before',
+        session: 0,
+        date: null,
+      });
+      const image = (await services.importFiles(timepoint.id, [{ path: beforePng, fileName: 'before.png' }]))
+        .imported[0]!;
+      await services.calibrateStain({
+        imageId: image.id,
+        method: 'region',
+        region: { include: [[[0, 0, 300, 0, 300, 200, 0, 200]]], exclude: [] },
+        saveAs: 'lab-stain',
+      });
+    } finally {
+      services.close();
+    }
+    const run = cli('analyze', afterPng, '--study', studyDir, '--stain', 'lab-stain', '--json');
+    expect(run.code, run.stderr).toBe(0);
+    const doc = JSON.parse(run.stdout);
+    expect(doc.params.stain.preset).toBe('lab-stain');
+    expect(doc.params.stain.names[0]).toBe('lab-stain');
+    const unknown = cli('analyze', afterPng, '--study', studyDir, '--stain', 'other');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/Unknown stain preset "other"/);
+  });
 });

@@ -9,6 +9,8 @@ import type { AnalysisProtocolInput } from '../../../shared/analysis/protocol';
 import { regionFromFeatures } from '../../../shared/analysis/roi';
 import type { AnalysisRegion } from '../../../shared/analysis/region';
 import { parseQuPathGeoJson } from '../../../shared/formats/geojson-import';
+import { findPreset } from '../../../shared/analysis/presets';
+import { createServices } from '../../services';
 import { UserError } from '../../services/errors';
 import {
   analyzeImageFile,
@@ -32,6 +34,7 @@ export interface AnalysisCliOptions {
   smooth?: { sigma: number; unit: 'px' | 'um' };
   minObject?: number;
   fillHoles?: number;
+  study?: string;
   workers?: number;
   bandRows?: number;
   json?: boolean;
@@ -99,6 +102,7 @@ function parseSigma(value: string): { sigma: number; unit: 'px' | 'um' } {
 export function addAnalysisOptions(command: Command): Command {
   return command
     .option('--stain <preset>', 'stain preset: purple, hed, he, h-dab, masson', 'purple')
+    .option('--study <dir>', 'a study whose saved (calibrated) stain presets --stain may name')
     .option(
       '--stain-rgb <r,g,b>',
       'colour of pure target stain (repeat for a counterstain)',
@@ -161,13 +165,37 @@ export function addAnalysisOptions(command: Command): Command {
     );
 }
 
+/**
+ * With --study, a --stain that is not built in may name a preset calibrated and saved in that study:
+ * its vectors go into the protocol (the study is only read).
+ */
+export async function studyPresetStains(options: AnalysisCliOptions): Promise<NamedStainInput[] | null> {
+  if (!options.study || findPreset(options.stain)) return null;
+  const services = createServices({ studyDir: null });
+  try {
+    await services.openStudy(options.study);
+    const preset = (await services.listStainPresets({})).find(
+      (p) => !p.builtIn && p.name.toLowerCase() === options.stain.trim().toLowerCase(),
+    );
+    return preset ? preset.stains.map((s) => ({ name: s.name, od: s.od })) : null;
+  } finally {
+    services.close();
+  }
+}
+
+type NamedStainInput = { name: string; od: [number, number, number] };
+
 /** The protocol the options describe; conflicting options are a usage error (exit 2). */
-export function protocolFromOptions(options: AnalysisCliOptions): AnalysisProtocolInput {
+export function protocolFromOptions(
+  options: AnalysisCliOptions,
+  savedStains: NamedStainInput[] | null = null,
+): AnalysisProtocolInput {
   if (options.threshold !== undefined && options.autoThreshold !== undefined) {
     throw new UsageError('give either --threshold or --auto-threshold, not both.');
   }
   return {
     stain: options.stain,
+    stains: savedStains,
     stainColours: options.stainRgb,
     channel: options.channel ?? null,
     threshold:
@@ -307,10 +335,11 @@ export async function analyzeWithOptions(
   roi: LoadedRoi | null,
   label: string,
   output: CommandOutput,
+  savedStains: NamedStainInput[] | null = null,
 ): Promise<FileAnalysis> {
   const progress = progressReporter(label || path.basename(image));
   try {
-    const result = await analyzeImageFile(path.resolve(image), protocolFromOptions(options), {
+    const result = await analyzeImageFile(path.resolve(image), protocolFromOptions(options, savedStains), {
       umPerPx: options.umPerPx ?? null,
       region: roi?.region ?? null,
       workers: options.workers,
@@ -337,7 +366,8 @@ export const registerAnalyzeCommand: RegisterCommands = (program) => {
       commandAction(async (output, image: string, options: AnalysisCliOptions) => {
         protocolFromOptions(options); // usage errors before any work
         const roi = options.roi ? await loadRoi(options.roi) : null;
-        const result = await analyzeWithOptions(image, options, roi, '', output);
+        const saved = await studyPresetStains(options);
+        const result = await analyzeWithOptions(image, options, roi, '', output, saved);
         output.result(analysisJson(result, roi));
         describeAnalysis(result, output);
       }),

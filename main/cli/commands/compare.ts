@@ -10,6 +10,7 @@ import {
   describeAnalysis,
   loadRoi,
   protocolFromOptions,
+  studyPresetStains,
   type AnalysisCliOptions,
 } from './analyze';
 
@@ -43,8 +44,9 @@ export const registerCompareCommand: RegisterCommands = (program) => {
         const roiAfterFile = options.roiAfter ?? options.roi;
         const roiBefore = roiBeforeFile ? await loadRoi(roiBeforeFile) : null;
         const roiAfter = roiAfterFile ? await loadRoi(roiAfterFile) : null;
-        const beforeResult = await analyzeWithOptions(before, options, roiBefore, 'before ', output);
-        const afterResult = await analyzeWithOptions(after, options, roiAfter, 'after ', output);
+        const saved = await studyPresetStains(options);
+        const beforeResult = await analyzeWithOptions(before, options, roiBefore, 'before ', output, saved);
+        const afterResult = await analyzeWithOptions(after, options, roiAfter, 'after ', output, saved);
         const change = stainChange(beforeResult.measurement, afterResult.measurement, options.measure);
         output.result({
           before: analysisJson(beforeResult, roiBefore),
