@@ -10,7 +10,8 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export const screenshotDir = path.join(repoRoot, 'tests', 'output', 'screenshots');
 const webEntry = path.join(repoRoot, 'out', 'web.cjs');
 
-const CHROMIUM = '/usr/bin/chromium';
+// Debian's Chromium by default; CHROMIUM_PATH points elsewhere (e.g. another distribution's package).
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -39,7 +40,8 @@ export function missingPrerequisites(): string | null {
   if (!existsSync(webEntry)) return `${webEntry} is missing: run \`npm run build\` first.`;
   if (!existsSync(path.join(repoRoot, 'out', 'renderer', 'index.html')))
     return 'The renderer is not built: run `npm run build`.';
-  if (!existsSync(CHROMIUM)) return `${CHROMIUM} is missing: install Debian's chromium package.`;
+  if (!existsSync(CHROMIUM))
+    return `${CHROMIUM} is missing: install Debian's chromium package or set CHROMIUM_PATH.`;
   return null;
 }
 
