@@ -17,10 +17,12 @@ import { decodeToSharedPixels, probeForAnalysis } from '../services/analysis/dec
 import { AnalysisWorkerPool, defaultHelperCount, HybridExecutor } from '../services/analysis/worker-pool';
 import { syntheticSlide } from './synthetic-slide';
 
+/** PNGs decode whole; the tiled TIFF (like a whole-slide scan) is analysed strip by strip. */
 const SIZES = [
-  { name: '4MP', width: 2048, height: 2048 },
-  { name: '16.8MP', width: 4096, height: 4096 },
-  { name: '67MP', width: 8192, height: 8192 },
+  { name: '4MP', width: 2048, height: 2048, format: 'png' },
+  { name: '16.8MP', width: 4096, height: 4096, format: 'png' },
+  { name: '67MP', width: 8192, height: 8192, format: 'png' },
+  { name: '67MP-tiled-tiff', width: 8192, height: 8192, format: 'tiff' },
 ];
 /** The protocol scikit-image can run too: DAB > 0.02 (OD/6) is 0.12 OD here. */
 const HED_DAB: AnalysisProtocolInput = {
@@ -108,11 +110,16 @@ async function main(): Promise<void> {
   let scikitImage: Record<string, unknown> = { available: false };
   try {
     for (const size of SIZES) {
-      const file = path.join(dir, `${size.name}.png`);
+      const file = path.join(dir, `${size.name}.${size.format === 'png' ? 'png' : 'tif'}`);
       await sharp(syntheticSlide(size.width, size.height), {
         raw: { width: size.width, height: size.height, channels: 3 },
       })
-        .png({ compressionLevel: 6 })
+        .toFormat(size.format === 'png' ? 'png' : 'tiff', {
+          compressionLevel: 6,
+          ...(size.format === 'tiff'
+            ? { tile: true, tileWidth: 256, tileHeight: 256, compression: 'jpeg', quality: 90 }
+            : {}),
+        })
         .toFile(file);
       const megapixels = (size.width * size.height) / 1e6;
       const runs = megapixels > 30 ? 2 : 3;
@@ -136,6 +143,7 @@ async function main(): Promise<void> {
       );
       images.push({
         name: size.name,
+        format: size.format,
         width: size.width,
         height: size.height,
         megapixels: round(megapixels, 2),

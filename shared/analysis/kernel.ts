@@ -9,12 +9,18 @@ import type { ResolvedParams } from './protocol';
 import { RegionRows, type AnalysisRegion } from './region';
 import { HISTOGRAM_BINS, histogramBin } from './thresholds';
 
-/** Interleaved 8-bit pixels, row-major, `channels` bytes per pixel (3 = RGB, 4 = RGBA: alpha ignored). */
+/**
+ * Interleaved 8-bit pixels, row-major, `channels` bytes per pixel (3 = RGB, 4 = RGBA: alpha ignored).
+ * `data` may hold only a strip of the image: rows firstRow.. (a large TIFF is decoded strip by strip);
+ * `height` is always the full image height, which the Gaussian's edge clamping and the ROI refer to.
+ */
 export interface PixelBuffer {
   data: Uint8Array | Uint8ClampedArray;
   width: number;
   height: number;
   channels: number;
+  /** First image row held in `data` (default 0). */
+  firstRow?: number;
 }
 
 /**
@@ -111,6 +117,7 @@ export function stainLimits(kernel: PreparedKernel, threshold: number): Uint16Ar
 /** Stain amounts of rows [y0, y1) after the Gaussian prefilter (which reads a halo of rows). */
 function smoothedAmounts(image: PixelBuffer, kernel: PreparedKernel, y0: number, y1: number): Float32Array {
   const { width, height, channels, data } = image;
+  const base = image.firstRow ?? 0;
   const { amountRG, amountB } = kernel;
   const weights = kernel.gaussian!;
   const radius = (weights.length - 1) >> 1;
@@ -118,7 +125,7 @@ function smoothedAmounts(image: PixelBuffer, kernel: PreparedKernel, y0: number,
   const end = Math.min(height, y1 + radius);
   const raw = new Float32Array((end - first) * width);
   for (let y = first, i = 0; y < end; y++) {
-    for (let p = y * width * channels, pe = p + width * channels; p < pe; p += channels, i++) {
+    for (let p = (y - base) * width * channels, pe = p + width * channels; p < pe; p += channels, i++) {
       raw[i] = (amountRG[(data[p]! << 8) | data[p + 1]!]! + amountB[data[p + 2]!]!) / AMOUNT_SCALE;
     }
   }
@@ -134,10 +141,11 @@ export const haloRows = (params: ResolvedParams): number =>
 export function whiteHistogramBand(image: PixelBuffer, y0: number, y1: number): Float64Array {
   const histogram = new Float64Array(3 * 256);
   const rowBytes = image.width * image.channels;
+  const base = image.firstRow ?? 0;
   accumulateBrightHistogram(
     image.data as Uint8Array,
-    y0 * rowBytes,
-    y1 * rowBytes,
+    (y0 - base) * rowBytes,
+    (y1 - base) * rowBytes,
     image.channels,
     histogram,
   );
@@ -152,6 +160,7 @@ export function amountHistogramBand(
   y1: number,
 ): Float64Array {
   const { width, channels, data } = image;
+  const base = image.firstRow ?? 0;
   const { amountRG, amountB, tissueLimit } = kernel;
   const smoothed = kernel.gaussian ? smoothedAmounts(image, kernel, y0, y1) : null;
   const rows = kernel.region ? new RegionRows(kernel.region, width, y0, y1) : null;
@@ -161,7 +170,7 @@ export function amountHistogramBand(
     const spans = rows ? rows.spans(y) : fullRow;
     for (let s = 0; s < spans.length; s += 2) {
       for (let x = spans[s]!, xe = spans[s + 1]!; x < xe; x++) {
-        const p = (y * width + x) * channels;
+        const p = ((y - base) * width + x) * channels;
         const rg = (data[p]! << 8) | data[p + 1]!;
         const b = data[p + 2]!;
         if (b >= tissueLimit[rg]!) continue;
@@ -210,6 +219,7 @@ export function measureBand(
   collectRuns: boolean,
 ): BandMeasure {
   const { width, channels, data } = image;
+  const base = image.firstRow ?? 0;
   const { amountRG, amountB, tissueLimit, stainFlip } = kernel;
   const smoothed = kernel.gaussian ? smoothedAmounts(image, kernel, y0, y1) : null;
   // Unsmoothed, the stain decision is a table look-up too; smoothed, it compares the filtered value.
@@ -228,7 +238,7 @@ export function measureBand(
       const xe = spans[s + 1]!;
       if (stainLimit && !collector) {
         // The hot loop: two look-ups decide tissue and stain; the amount is read for stained pixels only.
-        for (let x = spans[s]!, p = (y * width + x) * channels; x < xe; x++, p += channels) {
+        for (let x = spans[s]!, p = ((y - base) * width + x) * channels; x < xe; x++, p += channels) {
           const rg = (data[p]! << 8) | data[p + 1]!;
           const b = data[p + 2]!;
           if (b >= tissueLimit[rg]!) continue;
@@ -240,7 +250,7 @@ export function measureBand(
         }
         continue;
       }
-      for (let x = spans[s]!, p = (y * width + x) * channels; x < xe; x++, p += channels) {
+      for (let x = spans[s]!, p = ((y - base) * width + x) * channels; x < xe; x++, p += channels) {
         const rg = (data[p]! << 8) | data[p + 1]!;
         const b = data[p + 2]!;
         if (b >= tissueLimit[rg]!) continue;

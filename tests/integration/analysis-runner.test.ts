@@ -81,8 +81,8 @@ describe('analyzeImageFile: sharp decoding and worker threads', () => {
       include: [[[10, 5, 400, 20, 380, 290, 30, 280]]],
       exclude: [[[100, 100, 160, 100, 160, 170]]],
     };
-    const run = async (workers: number, bandRows?: number) => {
-      const r = await analyzeImageFile(png, protocol, { workers, bandRows, region });
+    const run = async (workers: number, bandRows?: number, stripRows?: number, file = png) => {
+      const r = await analyzeImageFile(file, protocol, { workers, bandRows, region, stripRows });
       return JSON.stringify({ params: r.params, measurement: r.measurement });
     };
     const reference = await run(1);
@@ -97,6 +97,17 @@ describe('analyzeImageFile: sharp decoding and worker threads', () => {
       [1, 300],
     ] as const) {
       expect(await run(workers, rows)).toBe(reference);
+    }
+    // Strip by strip (bounded memory): from a tiled TIFF of the same pixels, and from the PNG itself.
+    const tiff = path.join(dir, 'slide-tiled.tif');
+    await raw(slide).tiff({ tile: true, tileWidth: 64, tileHeight: 64, compression: 'lzw' }).toFile(tiff);
+    for (const [workers, rows, strip, file] of [
+      [0, 10, 40, tiff],
+      [2, 7, 21, tiff],
+      [1, 16, 16, tiff],
+      [2, 13, 100, png],
+    ] as const) {
+      expect(await run(workers, rows, strip, file)).toBe(reference);
     }
   });
 

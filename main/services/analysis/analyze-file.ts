@@ -10,6 +10,7 @@ import {
   inThreadExecutor,
   measureStain,
   precheck,
+  type BandExecutor,
   type MeasureOutcome,
   type StainMeasurement,
 } from '../../../shared/analysis/measure';
@@ -22,10 +23,36 @@ import {
 import type { AnalysisRegion } from '../../../shared/analysis/region';
 import { UserError } from '../errors';
 import { decodeToSharedPixels, probeForAnalysis } from './decode-pixels';
+import type { ProbedImage } from '../images/probe';
+import { StripExecutor } from './strip-executor';
 import { AnalysisWorkerPool, defaultHelperCount, HybridExecutor } from './worker-pool';
 
 /** Default band: about 260 000 pixels: small per-band buffers, and enough bands to keep every worker busy. */
 export const DEFAULT_BAND_PIXELS = 1 << 18;
+/**
+ * TIFF and SVS files from this size up are decoded strip by strip (bounded memory); smaller images, and
+ * PNG and JPEG (which cannot be read from the middle), are decoded whole.
+ */
+export const STRIP_MODE_MIN_PIXELS = 48_000_000;
+/** A strip holds about this many bytes of decoded RGB. */
+export const STRIP_BYTES = 32 * 1024 * 1024;
+
+/** Rows per strip (a multiple of the band height), or null to decode the whole image. */
+export function stripRowsFor(
+  probed: Pick<ProbedImage, 'format' | 'width' | 'height'>,
+  bandRows: number,
+  requested: number | undefined,
+): number | null {
+  const randomAccess = probed.format === 'tiff' || probed.format === 'svs';
+  const wanted =
+    requested ??
+    (randomAccess && probed.width * probed.height >= STRIP_MODE_MIN_PIXELS
+      ? Math.floor(STRIP_BYTES / (probed.width * 3))
+      : null);
+  if (wanted === null) return null;
+  return Math.max(1, Math.floor(wanted / bandRows)) * bandRows;
+}
+
 /** Below this size the bands run in the calling thread unless workers are asked for. */
 export const IN_THREAD_MAX_PIXELS = 8_000_000;
 /** Default pixel limit (the services pass their own): 10 gigapixels, a 40x whole-slide scan. */
@@ -46,6 +73,11 @@ export interface AnalyzeFileOptions {
    * CLI's choice for small images). Default: threads from IN_THREAD_MAX_PIXELS up, this thread below.
    */
   workers?: number;
+  /**
+   * Decode and analyse strip by strip with about this many rows per strip (rounded to whole bands);
+   * default: strips for TIFF/SVS of STRIP_MODE_MIN_PIXELS and more, the whole image otherwise.
+   */
+  stripRows?: number;
   /** A pool to borrow instead of starting threads (the services keep one); left running afterwards. */
   pool?: AnalysisWorkerPool;
   /** Rows per band; default: about DEFAULT_BAND_PIXELS pixels. */
@@ -129,26 +161,39 @@ export async function analyzeImageFile(
     // Start the threads and the hash while libvips decodes.
     if (workers > 0 && !options.pool) ownPool = new AnalysisWorkerPool(workers);
     const pool = options.pool ?? ownPool;
-    const [pixels, sha256] = await Promise.all([
-      decodeToSharedPixels(file, probed, maxImagePixels, pool !== null),
-      sha256OfFile(file),
-    ]);
-    stopIfCancelled();
+    const hashing = sha256OfFile(file);
+    hashing.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
+    const bandRows = options.bandRows ?? Math.max(8, Math.floor(DEFAULT_BAND_PIXELS / probed.width));
+    const stripRows = stripRowsFor(probed, bandRows, options.stripRows);
+    let executor: BandExecutor;
+    if (stripRows !== null) {
+      // Large random-access files: strip by strip, never the whole image in memory.
+      executor = new StripExecutor(
+        pool,
+        probed.height,
+        stripRows,
+        (range, forWorkers) => decodeToSharedPixels(file, probed, maxImagePixels, forWorkers, range),
+        () => Boolean(options.signal?.aborted),
+      );
+    } else {
+      const pixels = await decodeToSharedPixels(file, probed, maxImagePixels, pool !== null);
+      stopIfCancelled();
+      pool?.loadImage(pixels);
+      executor = pool ? new HybridExecutor(pool, pixels) : inThreadExecutor(pixels);
+    }
     options.onProgress?.({ phase: 'decode', done: 1, total: 1 });
-    pool?.loadImage(pixels);
-    const executor = pool ? new HybridExecutor(pool, pixels) : inThreadExecutor(pixels);
-    const bandRows = options.bandRows ?? Math.max(8, Math.floor(DEFAULT_BAND_PIXELS / pixels.width));
     const outcome: MeasureOutcome = await measureStain(executor, geometry, protocol, options.region ?? null, {
       bandRows,
       signal: options.signal,
       onProgress: (done, total) => options.onProgress?.({ phase: 'analyse', done, total }),
     });
+    const sha256 = await hashing;
     return {
       image: {
         path: file,
         sha256,
-        width: pixels.width,
-        height: pixels.height,
+        width: probed.width,
+        height: probed.height,
         umPerPx,
         umPerPxSource: options.umPerPx ? 'given' : umPerPx ? 'file' : null,
       },

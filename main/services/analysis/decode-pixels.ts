@@ -56,13 +56,23 @@ export async function probeForAnalysis(file: string, maxImagePixels: number): Pr
   return probeImage(file, fileName, sniffed.container, maxImagePixels);
 }
 
+/** Rows [top, top + rows) of the oriented image, or all of it. */
+export interface RowRange {
+  top: number;
+  rows: number;
+}
+
 export async function decodeToSharedPixels(
   file: string,
   probed: ProbedImage,
   maxImagePixels: number,
   forWorkers = true,
+  range: RowRange | null = null,
 ): Promise<SharedPixels> {
   let pipeline = openImagePixels(file, probed.colourFix, { maxImagePixels });
+  // After autoOrient (in openImagePixels), so the rows are those of the oriented image.
+  if (range)
+    pipeline = pipeline.extract({ left: 0, top: range.top, width: probed.width, height: range.rows });
   if (probed.channels === 2 || probed.channels === 4) pipeline = pipeline.flatten({ background: '#ffffff' });
   if (probed.channels < 3 || probed.bitDepth !== 8) pipeline = pipeline.toColourspace('srgb');
   let decoded: { data: Buffer; info: { width: number; height: number; channels: number } };
@@ -82,7 +92,10 @@ export async function decodeToSharedPixels(
       file,
     });
   }
-  const size = { width: info.width, height: info.height, channels: 3 };
+  // A strip keeps the full image height (see PixelBuffer) and says where it starts.
+  const size = range
+    ? { width: info.width, height: probed.height, channels: 3, firstRow: range.top }
+    : { width: info.width, height: info.height, channels: 3 };
   if (!forWorkers)
     return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), shared: null, ...size };
   const shared = new SharedArrayBuffer(data.length);

@@ -4,7 +4,15 @@ import type { AnalysisRegion } from '../../../shared/analysis/region';
 
 /** Messages from the pool to an analysis worker. */
 export type ToWorker =
-  | { type: 'image'; shared: SharedArrayBuffer; width: number; height: number; channels: number }
+  | {
+      type: 'image';
+      shared: SharedArrayBuffer;
+      width: number;
+      height: number;
+      channels: number;
+      /** First image row in the buffer (a strip of a large image). */
+      firstRow: number;
+    }
   | { type: 'setup'; params: ResolvedParams; region: AnalysisRegion | null }
   | { type: 'release' }
   | { type: 'job'; id: number; job: BandJob };

@@ -105,6 +105,7 @@ export class AnalysisWorkerPool implements BandExecutor {
         width: pixels.width,
         height: pixels.height,
         channels: pixels.channels,
+        firstRow: pixels.firstRow ?? 0,
       });
     }
   }

@@ -32,8 +32,9 @@ parentPort!.on('message', (message: ToWorker) => {
         width: message.width,
         height: message.height,
         channels: message.channels,
+        firstRow: message.firstRow,
       };
-      prepared = null;
+      // The prepared kernel depends on the parameters only: it stays valid for every strip.
     } else if (message.type === 'release') {
       // Drop the pixels so an idle worker holds no image memory.
       image = null;
