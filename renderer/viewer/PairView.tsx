@@ -3,6 +3,7 @@ import type { Camera, Point, Size } from './camera';
 import { initialPairCameras, pairCameraReducer, type Side } from './pair-cameras';
 import { PairToolbar } from './PairToolbar';
 import { ViewerPane, type PairImage } from './ViewerPane';
+import { useStainAnalysis } from '../stain/use-stain-analysis';
 
 interface PairViewProps {
   before: PairImage;
@@ -28,6 +29,9 @@ export function PairView({ before, after, onBack, toolbarExtras, sidePanel, laye
       { width: a.width, height: a.height },
     ]),
   );
+
+  // The stain panel (renderer/stain): its overlay sits right above each image, its panel in the side column.
+  const stain = useStainAnalysis(before.record, after.record);
 
   const onViewport = useCallback((side: Side, size: Size) => dispatch({ type: 'viewport', side, size }), []);
   const onCamera = useCallback(
@@ -76,7 +80,12 @@ export function PairView({ before, after, onBack, toolbarExtras, sidePanel, laye
             onViewport={onViewport}
             onCamera={onCamera}
             onZoomAt={onZoomAt}
-            layers={layers?.before}
+            layers={
+              <>
+                {stain.layers.before}
+                {layers?.before}
+              </>
+            }
           />
           <ViewerPane
             side={1}
@@ -86,10 +95,18 @@ export function PairView({ before, after, onBack, toolbarExtras, sidePanel, laye
             onViewport={onViewport}
             onCamera={onCamera}
             onZoomAt={onZoomAt}
-            layers={layers?.after}
+            layers={
+              <>
+                {stain.layers.after}
+                {layers?.after}
+              </>
+            }
           />
         </div>
-        {sidePanel && <aside className="pair-side">{sidePanel}</aside>}
+        <aside className="pair-side">
+          {stain.panel}
+          {sidePanel}
+        </aside>
       </div>
     </main>
   );
