@@ -23,19 +23,40 @@ function forEachPixel(
   visit: (r: number, g: number, b: number) => void,
   stride = 1,
 ): void {
-  const { width, height, channels, data } = image;
-  const rows = region ? new RegionRows(region, width, 0, height) : null;
+  const { width, channels, data } = image;
+  // The buffer may hold only the rows around the region (see PixelBuffer.firstRow).
+  const first = image.firstRow ?? 0;
+  const end = Math.min(image.height, first + Math.floor(data.length / (width * channels)));
+  const rows = region ? new RegionRows(region, width, first, end) : null;
   let counter = 0;
-  for (let y = 0; y < height; y++) {
+  for (let y = first; y < end; y++) {
     const spans = rows ? rows.spans(y) : [0, width];
     for (let s = 0; s < spans.length; s += 2) {
       for (let x = spans[s]!; x < spans[s + 1]!; x++) {
         if (counter++ % stride !== 0) continue;
-        const p = (y * width + x) * channels;
+        const p = ((y - first) * width + x) * channels;
         visit(data[p]!, data[p + 1]!, data[p + 2]!);
       }
     }
   }
+}
+
+/** Image rows [top, top + rows) that the region's polygons can touch (all rows without a region). */
+export function regionRowRange(region: AnalysisRegion | null, height: number): { top: number; rows: number } {
+  if (!region?.include) return { top: 0, rows: height };
+  let minY = Infinity;
+  let maxY = -Infinity;
+  for (const polygon of region.include) {
+    for (const ring of polygon) {
+      for (let i = 1; i < ring.length; i += 2) {
+        minY = Math.min(minY, ring[i]!);
+        maxY = Math.max(maxY, ring[i]!);
+      }
+    }
+  }
+  const top = Math.max(0, Math.min(height, Math.floor(minY)));
+  const end = Math.max(top, Math.min(height, Math.ceil(maxY) + 1));
+  return { top, rows: end - top };
 }
 
 export interface CalibratedStain {

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { ApiParsedInput, ApiOutput } from '../../../shared/api';
-import { estimateStainsMacenko, stainFromRegion } from '../../../shared/analysis/calibration';
+import { estimateStainsMacenko, regionRowRange, stainFromRegion } from '../../../shared/analysis/calibration';
 import { declaredWhite, parseProtocol, type AnalysisProtocol } from '../../../shared/analysis/protocol';
 import { findPreset, STAIN_PRESETS } from '../../../shared/analysis/presets';
 import type { NamedStain } from '../../../shared/analysis/stain-matrix';
@@ -176,7 +176,12 @@ export function analysisMethods(ctx: ServiceContext): AnalysisMethods {
       }
       try {
         const probed = await probeForAnalysis(file, ctx.limits.maxImagePixels);
-        const pixels = await decodeToSharedPixels(file, probed, ctx.limits.maxImagePixels, false);
+        // Only the rows the region covers are decoded: a whole-slide image need not fit in memory.
+        const range = regionRowRange(input.region, probed.height);
+        if (range.rows === 0) {
+          throw new UserError('INVALID_INPUT', `The calibration region lies outside ${image.fileName}.`);
+        }
+        const pixels = await decodeToSharedPixels(file, probed, ctx.limits.maxImagePixels, false, range);
         const white = declaredWhite(parseProtocol({}));
         let stains: NamedStain[];
         let count: number;
