@@ -109,10 +109,10 @@ export function analysisMethods(ctx: ServiceContext): AnalysisMethods {
                 ctx.events.emit('analysis-progress', { jobId, done: p.done, total: p.total });
             },
           });
-          await pools.release(pool);
+          if (pool) await pools.release(pool);
         } catch (err) {
           // A pool stopped mid-run (cancelled, failed) is never reused.
-          await pool.terminate();
+          await pool?.terminate();
           throw err;
         }
         if (result.image.sha256 !== image.sha256) {

@@ -25,7 +25,7 @@ import { UserError } from '../errors';
 import { decodeToSharedPixels, probeForAnalysis } from './decode-pixels';
 import type { ProbedImage } from '../images/probe';
 import { StripExecutor } from './strip-executor';
-import { AnalysisWorkerPool, defaultHelperCount, HybridExecutor } from './worker-pool';
+import { defaultHelperCount, HybridExecutor, startPool, type AnalysisWorkerPool } from './worker-pool';
 
 /** Default band: about 260 000 pixels: small per-band buffers, and enough bands to keep every worker busy. */
 export const DEFAULT_BAND_PIXELS = 1 << 18;
@@ -78,8 +78,11 @@ export interface AnalyzeFileOptions {
    * default: strips for TIFF/SVS of STRIP_MODE_MIN_PIXELS and more, the whole image otherwise.
    */
   stripRows?: number;
-  /** A pool to borrow instead of starting threads (the services keep one); left running afterwards. */
-  pool?: AnalysisWorkerPool;
+  /**
+   * A pool to borrow instead of starting threads (the services keep one); left running afterwards.
+   * null: run in this thread.
+   */
+  pool?: AnalysisWorkerPool | null;
   /** Rows per band; default: about DEFAULT_BAND_PIXELS pixels. */
   bandRows?: number;
   maxImagePixels?: number;
@@ -155,11 +158,11 @@ export async function analyzeImageFile(
     options.onProgress?.({ phase: 'decode', done: 0, total: 1 });
     const workers =
       options.pool !== undefined
-        ? options.pool.size
+        ? (options.pool?.size ?? 0)
         : (options.workers ??
           (probed.width * probed.height >= IN_THREAD_MAX_PIXELS ? defaultHelperCount() : 0));
     // Start the threads and the hash while libvips decodes.
-    if (workers > 0 && !options.pool) ownPool = new AnalysisWorkerPool(workers);
+    if (workers > 0 && options.pool === undefined) ownPool = startPool(workers);
     const pool = options.pool ?? ownPool;
     const hashing = sha256OfFile(file);
     hashing.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled

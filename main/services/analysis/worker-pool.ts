@@ -52,6 +52,20 @@ interface Pending {
   reject: (err: Error) => void;
 }
 
+/**
+ * A pool, or null when out/analysis-worker.cjs is missing (running from sources before a build, or a
+ * package that left it out): the bands then run in the calling thread, with the same results.
+ */
+export function startPool(size: number): AnalysisWorkerPool | null {
+  let script: string;
+  try {
+    script = findWorkerScript();
+  } catch {
+    return null;
+  }
+  return new AnalysisWorkerPool(size, script);
+}
+
 export class AnalysisWorkerPool implements BandExecutor {
   private readonly workers: Worker[];
   private readonly pending = new Map<number, Pending>();
@@ -191,10 +205,11 @@ export class WorkerPoolCache {
 
   constructor(private readonly size = defaultHelperCount()) {}
 
-  acquire(): AnalysisWorkerPool {
-    const pool = this.idle && !this.idle.broken ? this.idle : new AnalysisWorkerPool(this.size);
+  /** A pool, or null when the worker bundle is missing (the caller then runs in its own thread). */
+  acquire(): AnalysisWorkerPool | null {
+    const pool = this.idle && !this.idle.broken ? this.idle : startPool(this.size);
     this.idle = null;
-    pool.ref();
+    pool?.ref();
     return pool;
   }
 
