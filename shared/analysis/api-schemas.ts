@@ -42,18 +42,35 @@ export const MeasurementRecord = z.object({
 });
 export type MeasurementRecord = z.infer<typeof MeasurementRecord>;
 
+export const StudyProtocol = z.object({
+  protocol: AnalysisProtocol.nullable(),
+  locked: z.boolean(),
+  updatedAt: z.string().nullable(),
+});
+export type StudyProtocol = z.infer<typeof StudyProtocol>;
+
 export const analysisApiSchema = {
   /** Built-in stain presets and those saved (calibrated) in the open study. */
   listStainPresets: { input: z.object({}), output: z.array(StainPresetInfo) },
-  /** Measure an image's stained area with a protocol and store the measurement. */
+  /**
+   * Measure an image's stained area and store the measurement. Without a protocol, the study's protocol
+   * is used (and locked, so every image of the study is measured alike), or the defaults when it has none.
+   */
   analyzeImage: {
     input: z.object({
       imageId: Id,
-      protocol: AnalysisProtocol.default(AnalysisProtocol.parse({})),
+      protocol: AnalysisProtocol.optional(),
       region: AnalysisRegionInput.nullable().default(null),
       jobId: JobId.optional(),
     }),
     output: MeasurementRecord,
+  },
+  /** The study's analysis protocol (null until one is set) and whether analyses have locked it. */
+  getAnalysisProtocol: { input: z.object({}), output: StudyProtocol },
+  /** Set the study's protocol; refused (LOCKED) once images were measured with it, unless `unlock`. */
+  setAnalysisProtocol: {
+    input: z.object({ protocol: AnalysisProtocol, unlock: z.boolean().default(false) }),
+    output: StudyProtocol,
   },
   /** Stop a running analysis; `cancelled` is false when no such job is running. */
   cancelAnalysis: { input: z.object({ jobId: JobId }), output: z.object({ cancelled: z.boolean() }) },

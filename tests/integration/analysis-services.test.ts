@@ -163,4 +163,43 @@ describe('analysis methods of the services object (real study, real sharp, worke
     });
     expect(builtInName).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
   });
+
+  it("keeps one study protocol: analyses without a protocol use it and lock it; changing it then needs 'unlock'", async () => {
+    const { services, image } = await studyWithImage();
+    expect(await services.getAnalysisProtocol({})).toEqual({
+      protocol: null,
+      locked: false,
+      updatedAt: null,
+    });
+    const bad = await dispatch(services, 'setAnalysisProtocol', { protocol: { stain: 'sirius' } });
+    expect(bad).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: expect.stringMatching(/Unknown stain preset/) },
+    });
+    const set = await dispatch(services, 'setAnalysisProtocol', {
+      protocol: { threshold: { method: 'fixed', od: 0.3 } },
+    });
+    expect(set).toMatchObject({
+      ok: true,
+      value: { locked: false, protocol: { threshold: { method: 'fixed', od: 0.3 } } },
+    });
+    const measured = await dispatch(services, 'analyzeImage', { imageId: image.id });
+    expect(measured).toMatchObject({
+      ok: true,
+      value: { params: { threshold: { od: 0.3 } }, measurement: { stainedAreaPx: slide.truthCount } },
+    });
+    expect((await services.getAnalysisProtocol({})).locked).toBe(true);
+    const refused = await dispatch(services, 'setAnalysisProtocol', {
+      protocol: { threshold: { method: 'otsu' } },
+    });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'LOCKED' } });
+    const changed = await dispatch(services, 'setAnalysisProtocol', {
+      protocol: { threshold: { method: 'otsu' } },
+      unlock: true,
+    });
+    expect(changed).toMatchObject({
+      ok: true,
+      value: { locked: false, protocol: { threshold: { method: 'otsu' } } },
+    });
+  });
 });

@@ -7,7 +7,12 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { ApiParsedInput, ApiOutput } from '../../../shared/api';
 import { estimateStainsMacenko, regionRowRange, stainFromRegion } from '../../../shared/analysis/calibration';
-import { declaredWhite, parseProtocol, type AnalysisProtocol } from '../../../shared/analysis/protocol';
+import {
+  declaredWhite,
+  parseProtocol,
+  resolveProtocol,
+  type AnalysisProtocol,
+} from '../../../shared/analysis/protocol';
 import { findPreset, STAIN_PRESETS } from '../../../shared/analysis/presets';
 import type { NamedStain } from '../../../shared/analysis/stain-matrix';
 import { UserError } from '../errors';
@@ -21,8 +26,19 @@ import { WorkerPoolCache } from './worker-pool';
 
 type AnalysisMethods = Pick<
   Services,
-  'listStainPresets' | 'analyzeImage' | 'cancelAnalysis' | 'calibrateStain'
+  | 'listStainPresets'
+  | 'analyzeImage'
+  | 'cancelAnalysis'
+  | 'calibrateStain'
+  | 'getAnalysisProtocol'
+  | 'setAnalysisProtocol'
 >;
+
+function studyProtocol(study: OpenStudy): ApiOutput<'getAnalysisProtocol'> {
+  const stored = study.repos.protocol.get();
+  if (!stored) return { protocol: null, locked: false, updatedAt: null };
+  return { protocol: parseProtocol(stored.params), locked: stored.locked, updatedAt: stored.updatedAt };
+}
 
 /** A study preset stores 1 to 3 named stains; one stain is paired with the default pink counterstain. */
 function studyPresetStains(vectors: unknown, name: string): NamedStain[] {
@@ -44,6 +60,16 @@ function storedImage(study: OpenStudy, imageId: number) {
 }
 
 /** Replace a study preset name by its vectors (built-in names are resolved by the core). */
+/** Refuse a protocol that cannot run (unknown preset or channel, threshold out of range...). */
+function precheckProtocol(protocol: AnalysisProtocol): void {
+  try {
+    // Calibration-dependent sizes are checked per image; here only what every image shares.
+    resolveProtocol(protocol, { umPerPx: 1, hasRoi: false, white: declaredWhite(protocol) });
+  } catch (err) {
+    throw toUserError(err, 'the protocol');
+  }
+}
+
 export function withStudyPreset(study: OpenStudy, protocol: AnalysisProtocol): AnalysisProtocol {
   if (protocol.stains || findPreset(protocol.stain)) return protocol;
   const saved = study.repos.stainPresets.findByName(protocol.stain);
@@ -94,7 +120,8 @@ export function analysisMethods(ctx: ServiceContext): AnalysisMethods {
         fileName = image.fileName;
         file = stored.file;
         // Direct callers (the CLI) skip the dispatcher's validation: parse here as well.
-        const protocol = withStudyPreset(study, parseProtocol(input.protocol));
+        const fromStudy = input.protocol === undefined ? study.repos.protocol.get() : undefined;
+        const protocol = withStudyPreset(study, parseProtocol(input.protocol ?? fromStudy?.params ?? {}));
         const pool = pools.acquire();
         let result: Awaited<ReturnType<typeof analyzeImageFile>>;
         try {
@@ -122,14 +149,28 @@ export function analysisMethods(ctx: ServiceContext): AnalysisMethods {
             { file: image.fileName },
           );
         }
-        const row = study.repos.measurements.insert({
-          imageId: image.id,
-          imageSha256: image.sha256,
-          algorithmVersion: result.algorithmVersion,
-          params: { ...result.params, region: input.region ?? null },
-          result: { ...result.measurement, elapsedMs: result.elapsedMs },
-          createdAt: ctx.now(),
-        });
+        const now = ctx.now();
+        const row = study.db.transaction(() => {
+          // The first measurement made with the study's protocol locks it: every image alike.
+          if (fromStudy && !fromStudy.locked) {
+            study.repos.protocol.setLocked(true, now);
+            study.repos.audit.record({
+              at: now,
+              kind: 'protocol-locked',
+              entity: 'protocol',
+              entityId: null,
+              detail: { reason: 'first analysis with the study protocol', imageId: image.id },
+            });
+          }
+          return study.repos.measurements.insert({
+            imageId: image.id,
+            imageSha256: image.sha256,
+            algorithmVersion: result.algorithmVersion,
+            params: { ...result.params, region: input.region ?? null, studyProtocol: Boolean(fromStudy) },
+            result: { ...result.measurement, elapsedMs: result.elapsedMs },
+            createdAt: now,
+          });
+        })();
         ctx.events.emit('study-changed', { reason: 'measurement-added' });
         return {
           id: row.id,
@@ -151,6 +192,37 @@ export function analysisMethods(ctx: ServiceContext): AnalysisMethods {
       } finally {
         running.delete(jobId);
       }
+    },
+
+    async getAnalysisProtocol() {
+      return studyProtocol(await ctx.session.require());
+    },
+
+    async setAnalysisProtocol({ protocol, unlock }) {
+      const study = await ctx.session.requireWritable();
+      const current = study.repos.protocol.get();
+      if (current?.locked && !unlock) {
+        throw new UserError(
+          'LOCKED',
+          'The study protocol is locked: images were already measured with it. Unlock it explicitly to change it (earlier measurements keep the parameters they were made with).',
+        );
+      }
+      // Check it resolves (preset, channel, threshold) before storing it.
+      precheckProtocol(withStudyPreset(study, protocol));
+      const now = ctx.now();
+      study.db.transaction(() => {
+        study.repos.protocol.save(protocol, now);
+        if (current?.locked) study.repos.protocol.setLocked(false, now);
+        study.repos.audit.record({
+          at: now,
+          kind: current?.locked ? 'protocol-unlocked-and-changed' : 'protocol-set',
+          entity: 'protocol',
+          entityId: null,
+          detail: { protocol },
+        });
+      })();
+      ctx.events.emit('study-changed', { reason: 'protocol-changed' });
+      return studyProtocol(study);
     },
 
     cancelAnalysis({ jobId }) {
