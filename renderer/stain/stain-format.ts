@@ -28,7 +28,7 @@ export function formatUm2(um2: number): string {
 export const formatPx = (px: number): string => `${grouped(px)} px`;
 
 export function areaUm2Figure(um2: number | null): Figure {
-  return um2 === null ? missing('no calibration (µm per pixel)') : value(formatUm2(um2));
+  return um2 === null ? missing('not calibrated: set µm/px on the study screen') : value(formatUm2(um2));
 }
 
 export function fractionFigure(m: StainMeasurement): Figure {
