@@ -4,6 +4,7 @@ import { initialPairCameras, pairCameraReducer, type Side } from './pair-cameras
 import { PairToolbar } from './PairToolbar';
 import { ViewerPane, type PairImage } from './ViewerPane';
 import { useStainAnalysis } from '../stain/use-stain-analysis';
+import { usePairEditor } from '../editor/use-pair-editor';
 
 interface PairViewProps {
   before: PairImage;
@@ -32,6 +33,8 @@ export function PairView({ before, after, onBack, toolbarExtras, sidePanel, laye
 
   // The stain panel (renderer/stain): its overlay sits right above each image, its panel in the side column.
   const stain = useStainAnalysis(before.record, after.record);
+  // The annotation editor (renderer/editor): tools in the toolbar, layers on each image, a panel per image.
+  const editor = usePairEditor(before.record, after.record);
 
   const onViewport = useCallback((side: Side, size: Size) => dispatch({ type: 'viewport', side, size }), []);
   const onCamera = useCallback(
@@ -69,6 +72,7 @@ export function PairView({ before, after, onBack, toolbarExtras, sidePanel, laye
         onSync={(on) => dispatch({ type: 'sync', on })}
       >
         {toolbarExtras}
+        {editor.toolbar}
       </PairToolbar>
       <div className="pair-body">
         <div className="pair-panes">
@@ -80,10 +84,13 @@ export function PairView({ before, after, onBack, toolbarExtras, sidePanel, laye
             onViewport={onViewport}
             onCamera={onCamera}
             onZoomAt={onZoomAt}
+            panButtons={editor.panButtons}
+            footer={editor.footers[0]}
             layers={
               <>
                 {stain.layers.before}
                 {layers?.before}
+                {editor.layers[0]}
               </>
             }
           />
@@ -95,16 +102,20 @@ export function PairView({ before, after, onBack, toolbarExtras, sidePanel, laye
             onViewport={onViewport}
             onCamera={onCamera}
             onZoomAt={onZoomAt}
+            panButtons={editor.panButtons}
+            footer={editor.footers[1]}
             layers={
               <>
                 {stain.layers.after}
                 {layers?.after}
+                {editor.layers[1]}
               </>
             }
           />
         </div>
         <aside className="pair-side">
           {stain.panel}
+          {editor.panel}
           {sidePanel}
         </aside>
       </div>

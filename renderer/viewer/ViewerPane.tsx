@@ -26,6 +26,10 @@ interface ViewerPaneProps {
   onZoomAt: (side: Side, anchor: Point, factor: number) => void;
   /** Extra konva layers over the image (stain overlay, annotations), in image coordinates. */
   layers?: ReactNode;
+  /** Mouse buttons that pan (default primary and middle); the annotation tools take the primary one. */
+  panButtons?: readonly number[];
+  /** A strip under the image (the annotation editor's live measurements). */
+  footer?: ReactNode;
 }
 
 export function ViewerPane(props: ViewerPaneProps) {
@@ -65,6 +69,7 @@ export function ViewerPane(props: ViewerPaneProps) {
         onViewport={viewport}
         onCamera={cameraChange}
         onZoomAt={zoomAt}
+        panButtons={props.panButtons}
         testId={`stage-${testId}`}
         label={`${role}: ${subject.code}, ${timepoint.label}, ${record.fileName}`}
         overlay={
@@ -94,6 +99,7 @@ export function ViewerPane(props: ViewerPaneProps) {
         {preview.image && <ImageLayer record={record} image={preview.image} />}
         {layers}
       </ViewerStage>
+      {props.footer}
     </section>
   );
 }

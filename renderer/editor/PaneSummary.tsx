@@ -1,0 +1,81 @@
+import type { Side } from '../viewer/pair-cameras';
+import { formatPercent, formatPx, formatUm2 } from './format';
+import type { PairEditorStore } from './store';
+import { shapeEvents, useSessionEvents, useStoreVersion } from './use-store';
+import { useMeasurements } from './use-measurements';
+import type { ImageEditSession } from './session';
+
+function Summary({
+  store,
+  session,
+  role,
+}: {
+  store: PairEditorStore;
+  session: ImageEditSession;
+  role: string;
+}) {
+  useSessionEvents(session, shapeEvents);
+  const m = useMeasurements(store, session);
+  const umPerPx = session.image.umPerPx;
+  const areaOf = new Map(m.classes.map((c) => [c.classId, c.px]));
+  const shown = store.classes.filter((c) => c.role !== null || (areaOf.get(c.id) ?? 0) > 0);
+  const area = (px: number) => (umPerPx === null ? `${formatPx(px)} px` : `${formatUm2(px, umPerPx)} µm²`);
+  const save = session.saveState;
+  return (
+    <div className="pane-summary" data-testid={`summary-${role}`}>
+      <div className="pane-summary-row">
+        {shown.map((c) => (
+          <span
+            key={c.id}
+            className="pane-summary-item"
+            title={`${c.name}: ${formatPx(areaOf.get(c.id) ?? 0)} px`}
+          >
+            <span className="class-swatch" style={{ background: c.colour }} />
+            {c.name} <strong>{area(areaOf.get(c.id) ?? 0)}</strong>
+          </span>
+        ))}
+      </div>
+      <div className="pane-summary-row">
+        <span
+          className="pane-summary-item"
+          title={
+            m.hasRoi
+              ? 'Stained share of the region of interest minus exclusions'
+              : 'No region of interest: stained share of the whole image minus exclusions'
+          }
+        >
+          Stained fraction {m.hasRoi ? 'of the ROI' : 'of the whole image'}{' '}
+          <strong>{formatPercent(m.stainedFraction)}</strong>
+        </span>
+        <span className="spacer" />
+        {session.locked && <span className="pane-summary-lock">Locked</span>}
+        <span
+          className={`pane-summary-save save-${save.status}`}
+          title={save.status === 'error' ? save.error.message : undefined}
+        >
+          {save.status === 'saved'
+            ? save.savedAt
+              ? 'Saved'
+              : ''
+            : save.status === 'error'
+              ? 'Not saved'
+              : 'Saving…'}
+        </span>
+      </div>
+    </div>
+  );
+}
+
+/** Live numbers under each image: class areas, the stained fraction, lock and save state. */
+export function PaneSummary({ store, side }: { store: PairEditorStore; side: Side }) {
+  useStoreVersion(store);
+  const session = store.session(side);
+  const role = side === 0 ? 'before' : 'after';
+  if (!session)
+    return (
+      <div className="pane-summary muted">
+        <div className="pane-summary-row">Loading annotations…</div>
+      </div>
+    );
+  return <Summary store={store} session={session} role={role} />;
+}
