@@ -135,7 +135,7 @@ export function StainPanel(props: StainPanelProps) {
           onChange={(e) => update({ detectTissue: e.target.checked })}
           data-testid="tissue-toggle"
         />
-        <span>Tissue only (leave out the white background)</span>
+        <span>Tissue only (no white background)</span>
       </label>
 
       <fieldset className="stain-group">
@@ -178,13 +178,16 @@ export function StainPanel(props: StainPanelProps) {
         <SideNotes key={role} role={role} side={sides[role]} detectTissue={settings.detectTissue} />
       ))}
 
-      <StainNumbers
-        before={sideNumbers('before', sides.before, props.onRetry)}
-        after={sideNumbers('after', sides.after, props.onRetry)}
-        method={settings.method === 'otsu' ? 'Otsu' : 'the triangle method'}
-        changeMeasure={props.changeMeasure}
-        onChangeMeasure={props.onChangeMeasure}
-      />
+      {/* Settings that cannot be resolved measure nothing: the message above says what to change. */}
+      {!props.protocolProblem && (
+        <StainNumbers
+          before={sideNumbers('before', sides.before, props.onRetry)}
+          after={sideNumbers('after', sides.after, props.onRetry)}
+          method={settings.method === 'otsu' ? 'Otsu' : 'the triangle method'}
+          changeMeasure={props.changeMeasure}
+          onChangeMeasure={props.onChangeMeasure}
+        />
+      )}
       <p className="stain-footnote muted">
         {FIGURES_NOTE}{' '}
         <button type="button" className="link-button" onClick={props.onRetry} data-testid="stain-remeasure">

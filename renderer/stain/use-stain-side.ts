@@ -91,7 +91,9 @@ export function useStainSide({ appApi, record, protocol, params, settings, retry
   return {
     region,
     previewProblem: preview.status === 'failed' ? preview.message : null,
-    previewPending: preview.status !== 'failed' && field === null,
+    previewPending:
+      preview.status === 'loading' ||
+      (preview.status === 'ready' && params !== null && imageRegion !== null && field === null),
     field,
     overlayThresholdOD: settings.method === 'fixed' ? settings.thresholdOD : thresholdOD,
     exact,

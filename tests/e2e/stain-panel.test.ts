@@ -404,6 +404,47 @@ describe('stain panel: live overlay and exact numbers on a Beer-Lambert pair', (
     await screenshot(page, 'stain-06-region-of-interest');
   });
 
+  it('offers stains calibrated in the study, and explains a calibration that cannot separate the stains', async () => {
+    const rect = (x0: number, y0: number, x1: number, y1: number) => [[[x0, y0, x1, y0, x1, y1, x0, y1]]];
+    // Inside the disc at (560, 420): purple over pink, a usable second colour.
+    await api.call('calibrateStain', {
+      imageId: ids.before,
+      method: 'region',
+      region: { include: rect(540, 400, 580, 440), exclude: [] },
+      saveAs: 'disc-mix',
+    });
+    // Plain counterstain: the same colour as the pink it is paired with.
+    await api.call('calibrateStain', {
+      imageId: ids.before,
+      method: 'region',
+      region: { include: rect(150, 380, 250, 480), exclude: [] },
+      saveAs: 'pink-again',
+    });
+    const preset = page.getByTestId('stain-preset');
+    await expect.poll(() => preset.locator('option').allTextContents()).toContain('pink-again');
+
+    await preset.selectOption('pink-again');
+    const problem = page.getByTestId('stain-protocol-error');
+    await problem.waitFor();
+    expect(await problem.innerText()).toMatch(/"pink-again" .* and "pink" .* are parallel .*calibrate/);
+    // Nothing is measured or drawn with settings that cannot work.
+    expect(await page.getByTestId('stain-numbers').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('stain-overlay-before').count()).toBe(0);
+    await screenshot(page, 'stain-09-parallel-calibration');
+
+    await preset.selectOption('disc-mix');
+    await expect.poll(() => problem.count()).toBe(0);
+    expect(await page.getByTestId('stain-channel').inputValue()).toBe('disc-mix');
+    await waitForExact(page);
+    const stained = Number((await cell(page, 'stain-after-stainedPx')).replace(/[ ,px]/g, ''));
+    expect(stained).toBeGreaterThan(0);
+    await page.getByTestId('stain-overlay-after').waitFor();
+
+    await preset.selectOption('purple');
+    await waitForExact(page);
+    expect(await cell(page, 'stain-after-stainedPx')).toBe(`${grouped(AFTER.truthCount)} px`);
+  });
+
   it('reports an image without tissue with n/a and the reason, never NaN', async () => {
     await page.goto(new URL(`/#/pair/${ids.after}/${ids.blank}`, session.url).href);
     await page.getByTestId('stain-panel').waitFor();
