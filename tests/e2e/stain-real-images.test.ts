@@ -70,7 +70,7 @@ describe.skipIf(!haveData)('stain panel on real skin H&E from ../shared/data', (
     for (const file of [SVS, PYRAMID]) {
       const timepoint = await call<{ id: number }>('addTimepoint', {
         subjectId: subject.id,
-        label: path.extname(file),
+        label: file === SVS ? 'Scan A (SVS)' : 'Scan B (TIFF)',
       });
       const response = await fetch(new URL(`/upload?name=${path.basename(file)}`, session.url), {
         method: 'POST',
