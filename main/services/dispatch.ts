@@ -25,8 +25,6 @@ export async function dispatch(
     const run = services[method] as (input: unknown) => Promise<unknown>;
     return ok(await run(parsed.data));
   } catch (err) {
-    const error = toApiError(err);
-    if (error.code === 'INTERNAL') console.error(`[dermaquant] ${method} failed:`, err);
-    return { ok: false, error };
+    return { ok: false, error: toApiError(err, method) };
   }
 }

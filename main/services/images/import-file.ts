@@ -72,8 +72,7 @@ async function checkSource(source: SourceFile): Promise<'jpeg' | 'png' | 'tiff'>
 }
 
 function problemFrom(err: unknown, fileName: string): ImportProblem {
-  const error = toApiError(err);
-  if (error.code === 'INTERNAL') console.error(`[dermaquant] importing ${fileName} failed:`, err);
+  const error = toApiError(err, `importing ${fileName}`);
   return { fileName, code: error.code, message: error.message };
 }
 

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { UserError } from '../errors';
 import { applyMigrations, schemaVersion } from './migrate';
 import { MIGRATIONS, type Migration } from './migrations';
-import { sqliteCode } from './sqlite-errors';
+import { isSqliteFamily, sqliteCode } from './sqlite-errors';
 import { backupsPath, studyDbPath, STUDY_DB_FILE } from './study-files';
 
 /** PRAGMA application_id of a DermaQuant study ('DQst'): tells our databases from any other SQLite file. */
@@ -104,21 +104,21 @@ function checkIdentity(db: Database.Database, file: string, latest: number): num
 
 function classifyOpenError(err: unknown, file: string): unknown {
   const code = sqliteCode(err);
-  if (code === 'SQLITE_NOTADB') {
+  if (isSqliteFamily(code, 'SQLITE_NOTADB')) {
     return new UserError(
       'NOT_A_STUDY',
       `${file} is not a DermaQuant study database (not an SQLite file). Choose a study folder, or create a new study.`,
       { file },
     );
   }
-  if (code === 'SQLITE_CANTOPEN' && fs.existsSync(`${file}-wal`)) {
+  if (isSqliteFamily(code, 'SQLITE_CANTOPEN') && fs.existsSync(`${file}-wal`)) {
     return new UserError(
       'STUDY_READ_ONLY',
       `The study ${path.dirname(file)} is read-only and was not closed cleanly (${STUDY_DB_FILE}-wal is present), so it cannot be opened here. Copy the study folder to a writable place and open the copy.`,
       { file },
     );
   }
-  if (code === 'SQLITE_CORRUPT') {
+  if (isSqliteFamily(code, 'SQLITE_CORRUPT')) {
     return new UserError(
       'STUDY_CORRUPT',
       `The study database ${file} is damaged. Restore it from a backup.`,
