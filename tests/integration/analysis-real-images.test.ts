@@ -91,4 +91,19 @@ describe.skipIf(!hasSharedData)('analysis of the real images in ../shared/data',
     expect(angleDegrees(estimate.stains[0], [0.5626, 0.7201, 0.4062])).toBeLessThan(6);
     expect(angleDegrees(estimate.stains[1], [0.2159, 0.8012, 0.5581])).toBeLessThan(6);
   });
+
+  it('gives the same numbers strip by strip as from the whole image (OME-TIFF with its colour fix)', async () => {
+    const file = sharedImage('OS-2-vsi_Ki67-DAB.ome.tif');
+    const protocol = {
+      stain: 'hed',
+      channel: 'dab',
+      threshold: { method: 'otsu' as const },
+      smoothing: { sigma: 2, unit: 'px' as const },
+      minObjectArea: 20,
+    };
+    const whole = await analyzeImageFile(file, protocol, { workers: 1 });
+    const strips = await analyzeImageFile(file, protocol, { workers: 1, stripRows: 100 });
+    expect(JSON.stringify(strips.measurement)).toBe(JSON.stringify(whole.measurement));
+    expect(strips.params).toEqual(whole.params);
+  });
 });

@@ -173,9 +173,11 @@ export async function analyzeImageFile(
       // Large random-access files: strip by strip, never the whole image in memory.
       executor = new StripExecutor(
         pool,
+        probed.width,
         probed.height,
         stripRows,
-        (range, forWorkers) => decodeToSharedPixels(file, probed, maxImagePixels, forWorkers, range),
+        (range, forWorkers, reuse) =>
+          decodeToSharedPixels(file, probed, maxImagePixels, forWorkers, range, reuse),
         () => Boolean(options.signal?.aborted),
       );
     } else {

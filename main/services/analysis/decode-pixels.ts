@@ -8,6 +8,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { PixelBuffer } from '../../../shared/analysis/kernel';
 import { UserError } from '../errors';
+import sharp from 'sharp';
+import { applyColourFix } from '../images/colour-fix';
 import { openImagePixels } from '../images/decode';
 import { probeImage, type ProbedImage } from '../images/probe';
 import { sniffFile } from '../images/sniff';
@@ -62,15 +64,28 @@ export interface RowRange {
   rows: number;
 }
 
+/**
+ * Decode the image (or the rows of `range`). forWorkers: copy into shared memory, into `reuse` when it is
+ * given and large enough (strips reuse two buffers: shared memory is only freed once every thread's
+ * garbage collector lets go of it, so fresh buffers per strip would pile up).
+ */
 export async function decodeToSharedPixels(
   file: string,
   probed: ProbedImage,
   maxImagePixels: number,
   forWorkers = true,
   range: RowRange | null = null,
+  reuse: SharedArrayBuffer | null = null,
 ): Promise<SharedPixels> {
-  let pipeline = openImagePixels(file, probed.colourFix, { maxImagePixels });
-  // After autoOrient (in openImagePixels), so the rows are those of the oriented image.
+  // A strip is read with random access (libvips' sequential mode re-reads from the top: a third slower
+  // over a whole-slide image); otherwise as every other decode of an imported image.
+  let pipeline = range
+    ? applyColourFix(
+        sharp(file, { page: 0, failOn: 'warning', limitInputPixels: maxImagePixels }).autoOrient(),
+        probed.colourFix,
+      )
+    : openImagePixels(file, probed.colourFix, { maxImagePixels });
+  // After autoOrient, so the rows are those of the oriented image.
   if (range)
     pipeline = pipeline.extract({ left: 0, top: range.top, width: probed.width, height: range.rows });
   if (probed.channels === 2 || probed.channels === 4) pipeline = pipeline.flatten({ background: '#ffffff' });
@@ -98,8 +113,8 @@ export async function decodeToSharedPixels(
     : { width: info.width, height: info.height, channels: 3 };
   if (!forWorkers)
     return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), shared: null, ...size };
-  const shared = new SharedArrayBuffer(data.length);
-  const bytes = new Uint8Array(shared);
+  const shared = reuse && reuse.byteLength >= data.length ? reuse : new SharedArrayBuffer(data.length);
+  const bytes = new Uint8Array(shared, 0, data.length);
   bytes.set(data);
   return { data: bytes, shared, ...size };
 }

@@ -12,8 +12,15 @@ import type { AnalysisRegion } from '../../../shared/analysis/region';
 import type { RowRange, SharedPixels } from './decode-pixels';
 import type { AnalysisWorkerPool } from './worker-pool';
 
-/** Decode rows [top, top + rows) (into shared memory when workers will read them). */
-export type StripDecoder = (range: RowRange, forWorkers: boolean) => Promise<SharedPixels>;
+/**
+ * Decode rows [top, top + rows): into `reuse` (shared memory the workers already know) when given, into
+ * this thread's memory when no workers take part.
+ */
+export type StripDecoder = (
+  range: RowRange,
+  forWorkers: boolean,
+  reuse: SharedArrayBuffer | null,
+) => Promise<SharedPixels>;
 
 export class StripExecutor implements BandExecutor {
   private params: ResolvedParams | null = null;
@@ -21,6 +28,7 @@ export class StripExecutor implements BandExecutor {
 
   constructor(
     private readonly pool: AnalysisWorkerPool | null,
+    private readonly width: number,
     private readonly height: number,
     /** Rows per strip: a multiple of the band height, so no band straddles two strips. */
     private readonly stripRows: number,
@@ -32,6 +40,21 @@ export class StripExecutor implements BandExecutor {
     this.params = params;
     this.prepared = prepareKernel(params, region);
     if (this.pool) await this.pool.setup(params, region);
+  }
+
+  private buffers: SharedArrayBuffer[] = [];
+
+  /**
+   * Two shared buffers, used alternately (strip i + 1 is decoded into one while strip i is read from the
+   * other) and kept for every pass; regrown only when the halo makes strips taller.
+   */
+  private sharedBuffers(): SharedArrayBuffer[] {
+    const halo = this.params ? haloRows(this.params) : 0;
+    const bytes = Math.min(this.height, this.stripRows + 2 * halo) * this.width * 3;
+    if (this.buffers.length === 0 || this.buffers[0]!.byteLength < bytes) {
+      this.buffers = [new SharedArrayBuffer(bytes), new SharedArrayBuffer(bytes)];
+    }
+    return this.buffers;
   }
 
   private rangeOf(strip: number): RowRange {
@@ -53,12 +76,13 @@ export class StripExecutor implements BandExecutor {
     const strips = [...byStrip.keys()].sort((a, b) => a - b);
     const results: unknown[] = new Array(jobs.length);
     const forWorkers = this.pool !== null;
-    let next: Promise<SharedPixels> | null =
-      strips.length > 0 ? this.decode(this.rangeOf(strips[0]!), forWorkers) : null;
+    const buffers = forWorkers ? this.sharedBuffers() : [null, null];
+    const decodeStrip = (i: number) => this.decode(this.rangeOf(strips[i]!), forWorkers, buffers[i % 2]!);
+    let next: Promise<SharedPixels> | null = strips.length > 0 ? decodeStrip(0) : null;
     for (let i = 0; i < strips.length; i++) {
       const pixels = await next!;
       // Decode the next strip while this one is analysed (libvips works in its own thread).
-      next = i + 1 < strips.length ? this.decode(this.rangeOf(strips[i + 1]!), forWorkers) : null;
+      next = i + 1 < strips.length ? decodeStrip(i + 1) : null;
       if (this.isCancelled()) {
         await next?.catch(() => undefined);
         break;
