@@ -134,6 +134,11 @@ export function StainNumbers({ before, after, method, changeMeasure, onChangeMea
           ))}
         </tbody>
       </table>
+      {[before, after].some((side) => side.measurement && side.measurement.stainedAreaUm2 === null) && (
+        <p className="stain-note" data-testid="stain-calibration-note">
+          Areas in µm² need the image’s calibration (µm per pixel): set it on the study screen.
+        </p>
+      )}
       {[before, after].map(
         (side) =>
           side.state.status === 'failed' && (

@@ -28,11 +28,16 @@ export function formatUm2(um2: number): string {
 export const formatPx = (px: number): string => `${grouped(px)} px`;
 
 export function areaUm2Figure(um2: number | null): Figure {
-  return um2 === null ? missing('not calibrated: set µm/px on the study screen') : value(formatUm2(um2));
+  return um2 === null ? missing('not calibrated') : value(formatUm2(um2));
 }
 
+/** The analysis words its advice for the command line; in the panel the same switch is a checkbox. */
+const inPanelWords = (reason: string) =>
+  reason.replace('analyse it with --tissue none', 'switch “Tissue only” off');
+
 export function fractionFigure(m: StainMeasurement): Figure {
-  if (m.stainedFraction === null) return missing(m.stainedFractionReason ?? 'nothing was analysed');
+  if (m.stainedFraction === null)
+    return missing(inPanelWords(m.stainedFractionReason ?? 'nothing was analysed'));
   return value(`${grouped(m.stainedFraction * 100, 2)} %`);
 }
 

@@ -197,7 +197,15 @@ describe('stain panel on a 16.8-megapixel pair: overlay latency', () => {
       await page.waitForTimeout(40);
     }
     await page.mouse.up();
-    await page.waitForTimeout(300);
+    // Once the slider is still, the exact analysis runs and reports its progress from the server.
+    await page.waitForFunction(
+      () => {
+        const bar = document.querySelector<HTMLProgressElement>('[data-testid="stain-progress-after"]');
+        return bar !== null && bar.value > 0 && bar.value < 100;
+      },
+      undefined,
+      { timeout: 20_000, polling: 10 },
+    );
     const stats = summary(await latencies(page));
     figures.mouseDragFitted = stats;
     expect(stats.n).toBeGreaterThanOrEqual(10);

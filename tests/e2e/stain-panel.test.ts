@@ -250,6 +250,7 @@ describe('stain panel: live overlay and exact numbers on a Beer-Lambert pair', (
     const fb = BEFORE.truthCount / BEFORE.tissueCount;
     const fa = AFTER.truthCount / AFTER.tissueCount;
     expect(await page.getByTestId('stain-change').getAttribute('data-exact')).toBe('true');
+    expect(await page.getByTestId('stain-calibration-note').count()).toBe(0);
     const areaChange = (AFTER.truthCount - BEFORE.truthCount) * UM_PER_PX ** 2;
     expect(await cell(page, 'change-absolute')).toBe(`+${grouped(areaChange)} µm²`);
     expect(await cell(page, 'change-points')).toBe(`+${grouped((fa - fb) * 100, 2)} pp`);
@@ -452,11 +453,14 @@ describe('stain panel: live overlay and exact numbers on a Beer-Lambert pair', (
     const fraction = await cell(page, 'stain-after-fraction');
     expect(fraction).toContain('n/a');
     expect(fraction).toContain('no tissue was detected');
+    expect(fraction).toContain('switch “Tissue only” off');
     expect(await cell(page, 'stain-after-analysedPx')).toBe('0 px');
     expect(await cell(page, 'change-points')).toContain('n/a');
     expect(await cell(page, 'change-relative')).toContain('undefined');
     // The blank image has no calibration: the change in area is in pixels, and says so.
     expect(await cell(page, 'change-absolute')).toContain('in pixels');
+    expect(await cell(page, 'stain-after-stainedUm2')).toBe('n/a\nnot calibrated');
+    await page.getByTestId('stain-calibration-note').waitFor();
     const panelText = await page.getByTestId('stain-panel').innerText();
     expect(panelText).not.toMatch(/NaN|Infinity|undefined px/);
     await screenshot(page, 'stain-07-no-tissue');

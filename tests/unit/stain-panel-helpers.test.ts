@@ -255,7 +255,7 @@ describe('figures', () => {
   it('says n/a with the reason for every value that does not exist', () => {
     expect(areaUm2Figure(null)).toEqual({
       text: 'n/a',
-      reason: 'not calibrated: set µm/px on the study screen',
+      reason: 'not calibrated',
     });
     const noTissue = measurement({
       stainedAreaPx: 0,
@@ -265,6 +265,13 @@ describe('figures', () => {
       meanStainedOD: null,
     });
     expect(fractionFigure(noTissue)).toEqual({ text: 'n/a', reason: 'no tissue was detected (…)' });
+    const cliWorded = measurement({
+      stainedFraction: null,
+      stainedFractionReason: 'no tissue was detected; check the image or analyse it with --tissue none',
+    });
+    expect(fractionFigure(cliWorded).reason).toBe(
+      'no tissue was detected; check the image or switch “Tissue only” off',
+    );
     expect(meanODFigure(noTissue).reason).toBe('no pixel is stained at this threshold');
     expect(thresholdFigure(null, 'Otsu').reason).toContain('Otsu found no split');
 
