@@ -190,7 +190,13 @@ export function StainPanel(props: StainPanelProps) {
       )}
       <p className="stain-footnote muted">
         {FIGURES_NOTE}{' '}
-        <button type="button" className="link-button" onClick={props.onRetry} data-testid="stain-remeasure">
+        <button
+          type="button"
+          className="link-button"
+          onClick={props.onRetry}
+          title="Read the regions of interest again (after editing them) and measure both images again"
+          data-testid="stain-remeasure"
+        >
           Measure again
         </button>
       </p>

@@ -5,7 +5,12 @@
 import { useMemo, useState, type ReactNode } from 'react';
 import type { ChangeMeasure } from '../../shared/analysis/change';
 import { AnalysisInputError } from '../../shared/analysis/errors';
-import { parseProtocol, resolveProtocol, type ResolvedParams } from '../../shared/analysis/protocol';
+import {
+  parseProtocol,
+  resolveProtocol,
+  type AnalysisProtocolInput,
+  type ResolvedParams,
+} from '../../shared/analysis/protocol';
 import type { ImageRecord } from '../../shared/domain';
 import { useAppApi } from '../api/api-context';
 import { StainOverlayLayer } from './StainOverlayLayer';
@@ -24,6 +29,8 @@ import './stain.css';
 export interface StainAnalysisView {
   panel: ReactNode;
   layers: { before: ReactNode; after: ReactNode };
+  /** The protocol both images are measured with (null while it cannot be used), e.g. for detection tools. */
+  protocol: AnalysisProtocolInput | null;
 }
 
 type Resolution = { params: ResolvedParams; problem: null } | { params: null; problem: string };
@@ -75,6 +82,7 @@ export function useStainAnalysis(before: ImageRecord, after: ImageRecord): Stain
   );
 
   return {
+    protocol: usable,
     layers: { before: layer('before', before), after: layer('after', after) },
     panel: (
       <StainPanel
