@@ -98,11 +98,13 @@ function PolygonsShape(props: {
 
 /** A mask's bounds when selected (the pixels themselves are on the mask layer). */
 function MaskOutline({
+  session,
   annotation,
   colour,
   dx,
   dy,
 }: {
+  session: ImageEditSession;
   annotation: DocAnnotation;
   colour: string;
   dx: number;
@@ -110,7 +112,7 @@ function MaskOutline({
 }) {
   if (annotation.geometry.type !== 'mask') return null;
   const mask = annotation.geometry.mask;
-  const box = mask.bounds();
+  const box = session.maskBounds(annotation.id);
   if (!box) return null;
   const s = mask.scale;
   return (
@@ -178,6 +180,7 @@ export function ShapesLayer({
       })}
       {selected && selected.geometry.type === 'mask' && (
         <MaskOutline
+          session={session}
           annotation={selected}
           colour={store.classById(selected.classId)?.colour ?? '#888888'}
           dx={draft.type === 'edit' && draft.id === selected.id ? draft.dx : 0}

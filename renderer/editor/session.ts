@@ -54,6 +54,13 @@ export class ImageEditSession {
   /** What the open gesture created, and everything it touched. */
   private createdInGesture = new Set<string>();
   private touchedInGesture = new Set<string>();
+  /**
+   * Mask tiles the open gesture already re-counted and re-drew as it painted them: its commit need not
+   * do that again (at the end of a long stroke that is a hundred tiles, a visible hitch).
+   */
+  private liveTiles = new Map<string, Set<number>>();
+  /** Bounds of masks (a full scan of their tiles), kept until the mask changes. */
+  private readonly boundsCache = new Map<string, ReturnType<TiledMask['bounds']>>();
   /** Bumped on every change, for React's useSyncExternalStore. */
   revision = 0;
 
@@ -129,6 +136,12 @@ export class ImageEditSession {
     this.emit({ type: 'state' });
   }
 
+  /** A mask's bounds in mask pixels (cached: the selection outline asks on every render). */
+  maskBounds(id: string): ReturnType<TiledMask['bounds']> {
+    if (!this.boundsCache.has(id)) this.boundsCache.set(id, this.doc.mask(id)?.bounds() ?? null);
+    return this.boundsCache.get(id) ?? null;
+  }
+
   measure(roleOf: (classId: number) => ClassRole | undefined): Measurements {
     return this.tally.measure(roleOf);
   }
@@ -157,9 +170,10 @@ export class ImageEditSession {
       return null;
     }
     for (const id of empty) this.history.remove(id);
+    const live = this.liveTiles;
     this.resetGestureTracking();
     const summary = this.history.commitGesture();
-    if (summary) this.applySummary(summary, true);
+    if (summary) this.applySummary(summary, true, live);
     this.emit({ type: 'state' });
     return summary;
   }
@@ -253,6 +267,11 @@ export class ImageEditSession {
     if (this.history.inGesture) this.maskedInGesture.add(id);
     this.track(id, false);
     const keys = [...touched];
+    if (this.history.inGesture) {
+      const live = this.liveTiles.get(id) ?? new Set<number>();
+      keys.forEach((key) => live.add(key));
+      this.liveTiles.set(id, live);
+    }
     if (keys.length > 0) {
       this.tally.markMaskTiles(id, keys);
       this.emit({ type: 'tiles', id, keys });
@@ -312,6 +331,7 @@ export class ImageEditSession {
   }
 
   private resetGestureTracking(): void {
+    this.liveTiles = new Map();
     this.maskedInGesture.clear();
     this.createdInGesture.clear();
     this.touchedInGesture.clear();
@@ -333,22 +353,27 @@ export class ImageEditSession {
     this.emit({ type: 'annotations', ids });
   }
 
-  private applySummary(summary: ChangeSummary, save: boolean): void {
+  private applySummary(summary: ChangeSummary, save: boolean, live?: Map<string, Set<number>>): void {
     const whole: string[] = [];
     for (const change of summary.changes) {
       if (change.tiles === null) {
         this.tally.markAnnotation(change.id);
         whole.push(change.id);
-      } else {
-        this.tally.markMaskTiles(change.id, change.tiles);
-        this.emit({ type: 'tiles', id: change.id, keys: change.tiles });
+        continue;
       }
+      const shown = live?.get(change.id);
+      const keys = shown ? change.tiles.filter((key) => !shown.has(key)) : change.tiles;
+      if (keys.length === 0) continue;
+      this.tally.markMaskTiles(change.id, keys);
+      this.emit({ type: 'tiles', id: change.id, keys });
     }
     if (whole.length > 0) this.emit({ type: 'annotations', ids: whole });
     if (save) this.autosave.markChanged(summary.changes.map((c) => c.id));
   }
 
   private emit(event: SessionEvent): void {
+    if (event.type === 'tiles') this.boundsCache.delete(event.id);
+    else if (event.type === 'annotations') event.ids.forEach((id) => this.boundsCache.delete(id));
     this.revision++;
     for (const listener of [...this.listeners]) listener(event);
   }

@@ -14,14 +14,17 @@ export function useMeasurements(store: PairEditorStore, session: ImageEditSessio
   const classes = store.classes;
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | null = null;
+    let last = 0;
     const update = () => {
       timer = null;
+      last = performance.now();
       setValue(session.measure(store.roleOf));
     };
     update();
     const unsubscribe = session.subscribe((event) => {
       if (event.type === 'state' || timer !== null) return;
-      timer = setTimeout(update, MEASURE_INTERVAL_MS);
+      // The first change after a pause shows at once; during a stroke, at most every interval.
+      timer = setTimeout(update, Math.max(0, MEASURE_INTERVAL_MS - (performance.now() - last)));
     });
     return () => {
       unsubscribe();
