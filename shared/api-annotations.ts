@@ -11,6 +11,8 @@ import {
   AnnotationClassSchema,
   AnnotationSchema,
   EncodedMaskSchema,
+  geometryNumbers,
+  MAX_NUMBERS_PER_SAVE,
   PolygonSchema,
 } from './annotations/types';
 
@@ -41,11 +43,19 @@ export const annotationApi = {
    * Refused with LOCKED when the image is locked.
    */
   saveAnnotationChanges: {
-    input: z.object({
-      imageId: Id,
-      put: z.array(AnnotationSchema).max(10_000),
-      remove: z.array(z.string().min(1).max(64)).max(10_000),
-    }),
+    input: z
+      .object({
+        imageId: Id,
+        put: z.array(AnnotationSchema).max(10_000),
+        remove: z.array(z.string().min(1).max(64)).max(10_000),
+      })
+      .refine(
+        (save) => save.put.reduce((sum, a) => sum + geometryNumbers(a.geometry), 0) <= MAX_NUMBERS_PER_SAVE,
+        {
+          message: `one save holds at most ${MAX_NUMBERS_PER_SAVE} coordinates and mask runs: save the shapes in smaller batches`,
+          path: ['put'],
+        },
+      ),
     output: z.object({
       savedAt: z.string(),
       /** Annotations written plus annotations deleted (ids already gone count as nothing). */
@@ -64,7 +74,7 @@ export const annotationApi = {
   },
   /** Copy annotations of the given classes to another image (e.g. the ROI from before to after). */
   copyAnnotations: {
-    input: z.object({ fromImageId: Id, toImageId: Id, classIds: z.array(Id).min(1) }),
+    input: z.object({ fromImageId: Id, toImageId: Id, classIds: z.array(Id).min(1).max(1_000) }),
     output: z.object({ copied: z.number().int() }),
   },
   /**

@@ -53,7 +53,10 @@ export function registerIpc(ipcMain: IpcMain, handler: InvokeHandler): void {
 async function stageUpload(services: Services, input: unknown): Promise<Result<unknown>> {
   const fields = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
   const meta = UploadMeta.safeParse({ fileName: fields.fileName });
-  if (!meta.success) return fail('INVALID_INPUT', 'An upload needs a file name (1 to 255 characters).');
+  if (!meta.success) {
+    const reason = meta.error.issues[0]?.message ?? 'it is not a file name';
+    return fail('INVALID_INPUT', `The upload's file name cannot be used: ${reason}.`);
+  }
   if (!(fields.bytes instanceof Uint8Array)) {
     return fail(
       'INVALID_INPUT',

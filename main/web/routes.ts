@@ -56,10 +56,11 @@ export async function handleUpload(ctx: RouteContext): Promise<void> {
   const { req, res, services, headers, query } = ctx;
   const meta = UploadMeta.safeParse({ fileName: query.get('name') ?? '' });
   if (!meta.success) {
+    const reason = meta.error.issues[0]?.message ?? 'it is not a file name';
     throw new HttpRefusal(
       400,
       'INVALID_INPUT',
-      'An upload needs the file name as ?name=FILE (1 to 255 characters).',
+      `An upload needs the file's name as ?name=FILE, and this one cannot be used: ${reason}.`,
     );
   }
   try {

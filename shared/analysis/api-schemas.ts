@@ -5,16 +5,29 @@
 import { z } from 'zod';
 import type { MeasureOutcome } from './measure';
 import { AnalysisProtocol } from './protocol';
+import { MAX_NUMBERS_PER_SAVE, MAX_RING_NUMBERS, MAX_RINGS_PER_SHAPE } from '../annotations/types';
 
 const Id = z.number().int().positive();
 const Vector = z.tuple([z.number(), z.number(), z.number()]);
 /** A polygon as rings of flat [x0, y0, x1, y1, ...] points in full-resolution image pixels. */
-const PolygonRings = z.array(z.array(z.number().finite()).min(6, 'a ring needs at least 3 points')).min(1);
+const PolygonRings = z
+  .array(z.array(z.number().finite()).min(6, 'a ring needs at least 3 points').max(MAX_RING_NUMBERS))
+  .min(1)
+  .max(MAX_RINGS_PER_SHAPE);
 
-export const AnalysisRegionInput = z.object({
-  include: z.array(PolygonRings).nullable(),
-  exclude: z.array(PolygonRings).default([]),
-});
+export const AnalysisRegionInput = z
+  .object({
+    include: z.array(PolygonRings).max(MAX_RINGS_PER_SHAPE).nullable(),
+    exclude: z.array(PolygonRings).max(MAX_RINGS_PER_SHAPE).default([]),
+  })
+  .refine(
+    (r) => [...(r.include ?? []), ...r.exclude].flat().length <= MAX_RINGS_PER_SHAPE,
+    `a region has at most ${MAX_RINGS_PER_SHAPE} rings in all`,
+  )
+  .refine(
+    (r) => [...(r.include ?? []), ...r.exclude].flat(2).length <= MAX_NUMBERS_PER_SAVE,
+    `a region has at most ${MAX_NUMBERS_PER_SAVE} coordinates in all`,
+  );
 
 /** Client-chosen id of a running analysis, so it can be cancelled and its progress events matched. */
 export const JobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a job id');

@@ -21,6 +21,8 @@ export const ALGORITHM_VERSION = 'dermaquant-stain-1.0.0';
 export const MAX_THRESHOLD_OD = 3;
 export const DEFAULT_THRESHOLD_OD = 0.15;
 export const DEFAULT_TISSUE_THRESHOLD_OD = 0.15;
+/** Largest smoothing sigma in px, whatever unit it was given in (the schema's px limit). */
+export const MAX_SMOOTHING_SIGMA_PX = 100;
 
 const Triple = z.tuple([z.number(), z.number(), z.number()]);
 const Colour = z.tuple([
@@ -38,7 +40,7 @@ export type ThresholdSpec = z.infer<typeof ThresholdSpec>;
 
 export const AnalysisProtocol = z.object({
   /** A built-in preset name (purple, hed, he, h-dab, masson). */
-  stain: z.string().trim().min(1).default('purple'),
+  stain: z.string().trim().min(1).max(64).default('purple'),
   /** Explicit stain vectors (a calibrated or saved preset): replace the preset's stains. */
   stains: z
     .array(z.object({ name: z.string().trim().min(1).max(64), od: Triple }))
@@ -49,7 +51,7 @@ export const AnalysisProtocol = z.object({
   /** Colours of pure stain (--stain-rgb): the first replaces the target stain, a second the counterstain. */
   stainColours: z.array(Colour).max(2).default([]),
   /** Channel measured; null = the preset's target stain. */
-  channel: z.string().trim().min(1).nullable().default(null),
+  channel: z.string().trim().min(1).max(64).nullable().default(null),
   threshold: ThresholdSpec.default({ method: 'fixed', od: DEFAULT_THRESHOLD_OD }),
   /** Denominator: detected tissue or everything; null = tissue without an ROI, the ROI as drawn with one. */
   tissue: z.enum(['auto', 'none']).nullable().default(null),
@@ -181,6 +183,13 @@ export function resolveProtocol(protocol: AnalysisProtocol, context: ResolveCont
       protocol.smoothing.unit === 'um'
         ? protocol.smoothing.sigma / context.umPerPx!
         : protocol.smoothing.sigma;
+    // A sigma in um can become thousands of px on a finely sampled image: cap the kernel it implies.
+    if (smoothingSigmaPx > MAX_SMOOTHING_SIGMA_PX) {
+      throw new AnalysisInputError(
+        'INVALID_INPUT',
+        `Smoothing of ${protocol.smoothing.sigma} um is ${Math.round(smoothingSigmaPx)} px on this image (${context.umPerPx} um/px), over the limit of ${MAX_SMOOTHING_SIGMA_PX} px: give a smaller sigma.`,
+      );
+    }
   }
   const whiteMode = protocol.white === 'default' ? 'default' : protocol.white === 'auto' ? 'auto' : 'custom';
   return {

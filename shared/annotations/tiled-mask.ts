@@ -8,7 +8,7 @@
  */
 import { PolygonRasterizer, type PolygonRings } from '../geometry/rasterize';
 import { capsuleRowInterval } from './capsule';
-import { decodeRuns } from './rle';
+import { runsLength } from './rle';
 import type { EncodedMask } from './types';
 
 export const TILE_SIZE = 256;
@@ -328,16 +328,25 @@ export class TiledMask {
         `the mask (${encoded.left + encoded.width} x ${encoded.top + encoded.height} mask pixels at scale ${encoded.scale}) does not fit an image of ${imageWidth} x ${imageHeight}`,
       );
     }
-    const bits = decodeRuns(encoded.counts, encoded.width * encoded.height);
-    for (let row = 0; row < encoded.height; row++) {
-      const offset = row * encoded.width;
-      for (let i = 0; i < encoded.width; i++) {
-        if (!bits[offset + i]) continue;
-        let j = i + 1;
-        while (j < encoded.width && bits[offset + j]) j++;
-        mask.fillRow(encoded.top + row, encoded.left + i, encoded.left + j, 1);
-        i = j;
+    const { width, counts } = encoded;
+    const length = width * encoded.height;
+    const covered = runsLength(counts);
+    if (covered !== length) throw new RangeError(`the runs cover ${covered} pixels, not ${length}`);
+    // Runs of ones are painted row by row straight into the tiles: a bitmap of the whole box (up to
+    // 2^31 mask pixels) is never allocated, only the tiles that hold set pixels.
+    let at = 0;
+    for (let i = 0; i < counts.length; i++) {
+      const run = counts[i]!;
+      if (i % 2 === 1) {
+        for (let start = at, end = at + run; start < end;) {
+          const row = Math.floor(start / width);
+          const x0 = start - row * width;
+          const x1 = Math.min(width, x0 + (end - start));
+          mask.fillRow(encoded.top + row, encoded.left + x0, encoded.left + x1, 1);
+          start += x1 - x0;
+        }
       }
+      at += run;
     }
     return mask;
   }

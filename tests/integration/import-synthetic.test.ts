@@ -262,7 +262,11 @@ describe('import of generated images (real sharp, real SQLite)', () => {
     async function* chunks() {
       for (let at = 0; at < png.length; at += 1000) yield new Uint8Array(png.subarray(at, at + 1000));
     }
-    const streamed = await services.stageUpload(chunks(), 'C:\\Users\\lab\\slide one.png');
+    // A name is a name: a path (as old browsers sent) is refused rather than silently cut down.
+    await expect(services.stageUpload(chunks(), 'C:\\Users\\lab\\slide one.png')).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
+    const streamed = await services.stageUpload(chunks(), ' slide one.png ');
     expect(StagedUpload.parse(streamed)).toEqual(streamed);
     expect(streamed.fileName).toBe('slide one.png');
     expect(fs.readFileSync(path.join(dir, '.staging', streamed.uploadId))).toEqual(png);

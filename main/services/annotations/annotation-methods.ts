@@ -20,6 +20,7 @@ import type { Services } from '../types';
 import { classMethods } from './class-methods';
 import { geometryOnImage } from './copy-geometry';
 import { detectStainInPolygons } from './detect-in-region';
+import { GeometryBudget } from './geometry-budget';
 import { prepareGeometry } from './prepare-geometry';
 
 type AnnotationMethods = Pick<
@@ -101,6 +102,8 @@ function prepareChanges(
     input.put.map((a) => a.classId),
   );
   if (missing.length > 0) throw unknownClassError(missing);
+  // One budget for the whole save: many shapes must not add up to a long stall either.
+  const budget = new GeometryBudget();
   return input.put.map((annotation) => {
     const holder = study.repos.annotations.get(annotation.id);
     if (holder && holder.imageId !== image.id) {
@@ -109,7 +112,7 @@ function prepareChanges(
         `The annotation id ${annotation.id} already belongs to another image (id ${holder.imageId}): give the new shape its own id. Nothing was saved.`,
       );
     }
-    const check = prepareGeometry(annotation.geometry, image);
+    const check = prepareGeometry(annotation.geometry, image, budget);
     if (!check.ok) {
       throw new UserError(
         'INVALID_INPUT',

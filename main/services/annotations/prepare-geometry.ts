@@ -11,6 +11,7 @@ import { preparePolygons } from '../../../shared/annotations/shape-input';
 import { countOnes } from '../../../shared/annotations/rle';
 import type { AnnotationGeometry, EncodedMask } from '../../../shared/annotations/types';
 import type { MultiPolygon } from '../../../shared/geometry/types';
+import { chargeRing, GeometryBudget } from './geometry-budget';
 
 export interface ImageBounds {
   width: number;
@@ -28,7 +29,24 @@ function touchesImage(points: readonly number[], image: ImageBounds): boolean {
   return box !== null && box.maxX > 0 && box.maxY > 0 && box.minX < image.width && box.minY < image.height;
 }
 
-function preparePolygonGeometry(polygons: MultiPolygon, image: ImageBounds): GeometryCheck {
+function preparePolygonGeometry(
+  polygons: MultiPolygon,
+  image: ImageBounds,
+  budget: GeometryBudget,
+): GeometryCheck {
+  // Count the work first: the checks below are quadratic on adversarial outlines.
+  for (const polygon of polygons) {
+    for (const ring of [polygon.outer, ...polygon.holes]) {
+      const charge = chargeRing(ring, image, budget);
+      if (!charge.ok) return refuse(charge.reason);
+    }
+    // Each hole is matched to the part of the outline that holds it.
+    if (!budget.take(polygon.holes.length * (polygon.outer.length >> 1))) {
+      return refuse(
+        `It has too many holes (${polygon.holes.length}) in too long an outline to check in reasonable time: simplify it.`,
+      );
+    }
+  }
   for (const [index, polygon] of polygons.entries()) {
     const check = checkRingShape(polygon.outer);
     // A crossing is repaired below; anything else wrong with an outline cannot be.
@@ -99,11 +117,18 @@ function checkMarks(geometry: Extract<AnnotationGeometry, { type: 'points' | 'li
   return { ok: true as const, geometry, adjusted: false };
 }
 
-/** The geometry as it may be stored on this image, or why it cannot be. */
-export function prepareGeometry(geometry: AnnotationGeometry, image: ImageBounds): GeometryCheck {
+/**
+ * The geometry as it may be stored on this image, or why it cannot be. `budget` bounds the work;
+ * a request preparing several shapes passes one budget for all of them.
+ */
+export function prepareGeometry(
+  geometry: AnnotationGeometry,
+  image: ImageBounds,
+  budget = new GeometryBudget(),
+): GeometryCheck {
   switch (geometry.type) {
     case 'polygons':
-      return preparePolygonGeometry(geometry.polygons, image);
+      return preparePolygonGeometry(geometry.polygons, image, budget);
     case 'mask':
       return checkMask(geometry.mask, image);
     default:

@@ -39,7 +39,7 @@ const MICROMETRES_PER_UNIT: Record<string, number> = {
 };
 
 const plausible = (umPerPx: number): boolean =>
-  Number.isFinite(umPerPx) && umPerPx > 0 && umPerPx <= MAX_PLAUSIBLE_UM_PER_PX;
+  Number.isFinite(umPerPx) && umPerPx >= MIN_UM_PER_PX && umPerPx <= MAX_PLAUSIBLE_UM_PER_PX;
 
 /** PhysicalSizeX of the first <Pixels> element of an OME-XML document, in um/px. */
 export function calibrationFromOmeXml(xml: string): number | null {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { IMAGE_ASSET_KINDS, type StagedUpload } from '../../../shared/api';
+import { IMAGE_ASSET_KINDS, UploadFileName, type StagedUpload } from '../../../shared/api';
 import type { ImportOutcome } from '../../../shared/domain';
 import { UserError } from '../errors';
 import type { Services } from '../types';
@@ -102,12 +102,20 @@ export function importMethods(ctx: ServiceContext): ImportMethods {
     },
 
     async stageUpload(body, fileName): Promise<StagedUpload> {
+      // The transports check the name too; this guards any other caller.
+      const checked = UploadFileName.safeParse(fileName);
+      if (!checked.success) {
+        throw new UserError(
+          'INVALID_INPUT',
+          `The upload's file name cannot be used: ${checked.error.issues[0]?.message ?? 'it is not a file name'}. Nothing was stored.`,
+        );
+      }
       const study = await session.requireWritable();
       const staging = stagingPath(study.dir);
       await fsp.mkdir(staging, { recursive: true });
       await removeStaleUploads(staging);
       const uploadId = randomBytes(18).toString('base64url');
-      const name = baseName(fileName);
+      const name = baseName(checked.data);
       try {
         await writeStreamCapped(body, path.join(staging, uploadId), limits.maxUploadBytes);
       } catch (err) {
