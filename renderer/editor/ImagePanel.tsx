@@ -23,9 +23,7 @@ const KIND_LABEL: Record<string, string> = {
 function SaveIndicator({ state, testId }: { state: SaveState; testId: string }) {
   const text =
     state.status === 'saved'
-      ? state.savedAt
-        ? 'Saved'
-        : 'No changes'
+      ? 'Saved'
       : state.status === 'pending'
         ? 'Unsaved changes…'
         : state.status === 'saving'
@@ -153,9 +151,11 @@ export function ImagePanel({ store, api, side }: { store: PairEditorStore; api: 
       </header>
       <div className="image-calibration" data-testid={`calibration-${role}`}>
         {record.umPerPx === null ? (
-          <span className="editor-warning">Not calibrated</span>
+          <span className="editor-warning" data-testid={`calibration-value-${role}`}>
+            Not calibrated
+          </span>
         ) : (
-          <span>
+          <span data-testid={`calibration-value-${role}`}>
             {formatUmPerPx(record.umPerPx)}{' '}
             <span className="muted">({calibrationSourceLabel(record.calibrationSource)})</span>
           </span>

@@ -5,6 +5,9 @@ import { shapeEvents, useSessionEvents, useStoreVersion } from './use-store';
 import { useMeasurements } from './use-measurements';
 import type { ImageEditSession } from './session';
 
+/** The built-in classes by role, short enough for both panes' strips (the full name is in the tooltip). */
+const SHORT_NAME: Record<string, string> = { roi: 'ROI', exclude: 'Excluded', stained: 'Stained' };
+
 function Summary({
   store,
   session,
@@ -18,20 +21,24 @@ function Summary({
   const m = useMeasurements(store, session);
   const umPerPx = session.image.umPerPx;
   const areaOf = new Map(m.classes.map((c) => [c.classId, c.px]));
-  const shown = store.classes.filter((c) => c.role !== null || (areaOf.get(c.id) ?? 0) > 0);
-  const area = (px: number) => (umPerPx === null ? `${formatPx(px)} px` : `${formatUm2(px, umPerPx)} µm²`);
+  // Room is short under an image: the region of interest and the stain always, the rest once they have an area.
+  const shown = store.classes.filter(
+    (c) => c.role === 'roi' || c.role === 'stained' || (areaOf.get(c.id) ?? 0) > 0,
+  );
+  const area = (px: number) => (umPerPx === null ? formatPx(px) : formatUm2(px, umPerPx));
   const save = session.saveState;
   return (
     <div className="pane-summary" data-testid={`summary-${role}`}>
       <div className="pane-summary-row">
+        <span className="muted">{umPerPx === null ? 'px' : 'µm²'}</span>
         {shown.map((c) => (
           <span
             key={c.id}
             className="pane-summary-item"
-            title={`${c.name}: ${formatPx(areaOf.get(c.id) ?? 0)} px`}
+            title={`${c.name}: ${area(areaOf.get(c.id) ?? 0)} ${umPerPx === null ? 'px' : 'µm²'} (${formatPx(areaOf.get(c.id) ?? 0)} px)`}
           >
             <span className="class-swatch" style={{ background: c.colour }} />
-            {c.name} <strong>{area(areaOf.get(c.id) ?? 0)}</strong>
+            {SHORT_NAME[c.role ?? ''] ?? c.name} <strong>{area(areaOf.get(c.id) ?? 0)}</strong>
           </span>
         ))}
       </div>
@@ -53,13 +60,7 @@ function Summary({
           className={`pane-summary-save save-${save.status}`}
           title={save.status === 'error' ? save.error.message : undefined}
         >
-          {save.status === 'saved'
-            ? save.savedAt
-              ? 'Saved'
-              : ''
-            : save.status === 'error'
-              ? 'Not saved'
-              : 'Saving…'}
+          {save.status === 'saved' ? 'Saved' : save.status === 'error' ? 'Not saved' : 'Saving…'}
         </span>
       </div>
     </div>

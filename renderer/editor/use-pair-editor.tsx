@@ -70,7 +70,7 @@ export function usePairEditor(before: ImageRecord, after: ImageRecord): PairEdit
   }, [store, api]);
   useEffect(() => store.updateRecords([before, after]), [store, before, after]);
   useEffect(() => {
-    // A closing tab or window gets the last changes sent (the request outlives the page).
+    // A closing tab or window: the last changes are sent at once (best effort: the page may go first).
     const onHide = () => {
       for (const slot of store.slots) if (slot.status === 'ready') void slot.session.flush();
     };

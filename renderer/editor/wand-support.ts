@@ -9,7 +9,10 @@ import { regionPreviewPixels } from './magic-wand';
 export const WAND_GRID_MAX_SIDE = 2048;
 const PREVIEW_ALPHA = 140;
 
-type GridState = { status: 'loading' } | { status: 'ready'; grid: PixelGrid } | { status: 'failed' };
+type GridState =
+  | { status: 'loading'; ready: Promise<PixelGrid | null> }
+  | { status: 'ready'; grid: PixelGrid }
+  | { status: 'failed' };
 
 async function readPixels(url: string): Promise<PixelGrid> {
   const image = new Image();
@@ -33,23 +36,35 @@ export function createWandSupport(
   onProblem: (message: string) => void,
 ): WandSupport {
   const grids = new Map<number, GridState>();
+  const load = (imageId: number): Promise<PixelGrid | null> => {
+    const ready = readPixels(previewUrl(imageId)).then(
+      (grid) => {
+        grids.set(imageId, { status: 'ready', grid });
+        return grid;
+      },
+      () => {
+        grids.set(imageId, { status: 'failed' });
+        onProblem(
+          'The preview pixels for the magic wand could not be read. Reload the window and try again.',
+        );
+        return null;
+      },
+    );
+    grids.set(imageId, { status: 'loading', ready });
+    return ready;
+  };
   return {
     grid(imageId) {
       const state = grids.get(imageId);
       if (state?.status === 'ready') return state.grid;
-      if (!state || state.status === 'failed') {
-        grids.set(imageId, { status: 'loading' });
-        readPixels(previewUrl(imageId)).then(
-          (grid) => grids.set(imageId, { status: 'ready', grid }),
-          () => {
-            grids.set(imageId, { status: 'failed' });
-            onProblem(
-              'The preview pixels for the magic wand could not be read. Reload the window and try again.',
-            );
-          },
-        );
-      }
+      if (!state || state.status === 'failed') void load(imageId);
       return null;
+    },
+    whenReady(imageId) {
+      const state = grids.get(imageId);
+      if (state?.status === 'ready') return Promise.resolve(state.grid);
+      if (state?.status === 'loading') return state.ready;
+      return load(imageId);
     },
     picture(region: WandRegion, colour: string) {
       const width = Math.max(1, region.right - region.left);

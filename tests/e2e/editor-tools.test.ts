@@ -130,8 +130,8 @@ describe('annotation editor in browser mode', () => {
     for (const role of ['before', 'after'] as const) {
       for (const c of ['roi', 'exclude', 'stained'] as const) expect(await classPx(role, c)).toBe(0);
     }
-    expect(await page.getByTestId('calibration-before').textContent()).toContain('0.5 µm/px');
-    expect(await page.getByTestId('calibration-after').textContent()).toContain('Not calibrated');
+    expect(await page.getByTestId('calibration-value-before').textContent()).toContain('0.5 µm/px');
+    expect(await page.getByTestId('calibration-value-after').textContent()).toContain('Not calibrated');
     // Tooltips carry the shortcut.
     expect(await page.getByTestId('tool-polygon').getAttribute('title')).toMatch(/^Polygon \(P\)/);
     expect(await page.getByTestId('tool-brush').getAttribute('title')).toMatch(/^Brush \(B\)/);
@@ -312,16 +312,18 @@ describe('annotation editor in browser mode', () => {
     await screenshot(page, 'editor-05-calibration-line');
     await page.getByTestId('calibration-length').fill('200');
     await page.getByTestId('calibration-apply').click();
-    await expect.poll(() => page.getByTestId('calibration-after').textContent()).toContain('from scale bar');
+    await expect
+      .poll(() => page.getByTestId('calibration-value-after').textContent())
+      .toContain('from scale bar');
     const shown = Number(
-      /([\d.]+) µm\/px/.exec((await page.getByTestId('calibration-after').textContent())!)![1],
+      /([\d.]+) µm\/px/.exec((await page.getByTestId('calibration-value-after').textContent())!)![1],
     );
     expect(shown).toBeCloseTo(200 / lengthPx, 3);
     const px = await classPx('after', 'stained');
     const um2 = Number((await classUm2('after', 'stained'))!.replace(/,/g, ''));
     expect(Math.abs(um2 - px * (200 / lengthPx) ** 2) / um2).toBeLessThan(0.01);
     // The before image kept its own calibration from the file.
-    expect(await page.getByTestId('calibration-before').textContent()).toContain('0.5 µm/px');
+    expect(await page.getByTestId('calibration-value-before').textContent()).toContain('0.5 µm/px');
   });
 
   it('locks an image: edits are refused with a message, and allowed again after unlocking', async () => {
@@ -365,6 +367,129 @@ describe('annotation editor in browser mode', () => {
     await screenshot(page, 'editor-08-detected');
   });
 
+  const userPx = async (role: Role) =>
+    Number(
+      (await page
+        .getByTestId(`measurements-${role}`)
+        .locator('[data-testid="class-area"][data-role="user"]')
+        .getAttribute('data-px')) ?? 0,
+    );
+
+  it('adds a class of the user’s own, and draws an ellipse and a freehand lasso in it', async () => {
+    await pickTool('o', 'ellipse');
+    await page.getByTestId('class-add').click();
+    await page.getByTestId('class-name').fill('Vessel');
+    await page.getByTestId('class-colour').fill('#0b7285');
+    await page.getByTestId('class-add-submit').click();
+    await expect
+      .poll(() => page.getByTestId('class-select').locator('option:checked').textContent())
+      .toBe('Vessel');
+
+    const c = await readCamera(page, 'after');
+    const from = screenAt(c, 1100, 200);
+    const to = screenAt(c, 1400, 500);
+    await drag(from, to);
+    const a = imagePointAt(c, from);
+    const b = imagePointAt(c, to);
+    const ellipse = (Math.PI * Math.abs(b.x - a.x) * Math.abs(b.y - a.y)) / 4;
+    await expect.poll(() => userPx('after')).toBeGreaterThan(0);
+    expect(Math.abs((await userPx('after')) - ellipse) / ellipse).toBeLessThan(0.01);
+    expect(await page.getByTestId('selection-after').textContent()).toContain('Ellipse');
+
+    await pickTool('l', 'lasso');
+    const centre = { x: 1250, y: 800 };
+    const start = screenAt(c, centre.x + 100, centre.y);
+    await page.mouse.move(start.x, start.y);
+    await page.mouse.down();
+    for (let i = 1; i <= 48; i++) {
+      const p = screenAt(
+        c,
+        centre.x + 100 * Math.cos((i * Math.PI) / 24),
+        centre.y + 100 * Math.sin((i * Math.PI) / 24),
+      );
+      await page.mouse.move(p.x, p.y);
+    }
+    await page.mouse.up();
+    await expect.poll(() => userPx('after')).toBeGreaterThan(ellipse * 1.2);
+    const lasso = (await userPx('after')) - ellipse;
+    // Screen positions are whole pixels (about 3.6 image px here): the circle is only approximately one.
+    expect(Math.abs(lasso - Math.PI * 100 ** 2) / (Math.PI * 100 ** 2)).toBeLessThan(0.05);
+    expect(await page.getByTestId('selection-after').textContent()).toContain('Freehand outline');
+    await saved('after');
+    await screenshot(page, 'editor-09a-user-class-ellipse-lasso');
+  });
+
+  it('selects, moves, reshapes and deletes shapes with the select tool', async () => {
+    await pickTool('v', 'select');
+    const c = await readCamera(page, 'after');
+    const total = await userPx('after');
+    const ellipseAt = screenAt(c, 1250, 350);
+    await page.mouse.click(ellipseAt.x, ellipseAt.y);
+    await expect.poll(() => page.getByTestId('selection-after').textContent()).toContain('Ellipse');
+    const area = Number(
+      await page.getByTestId('selection-after').getByTestId('selection-area').getAttribute('data-px'),
+    );
+
+    // Move it up by 100 image px: same area, new place.
+    await drag(ellipseAt, screenAt(c, 1250, 250), 6);
+    await saved('after');
+    // Moved by whole screen pixels (fractions of image pixels): the pixel count may differ at the rim.
+    expect(Math.abs((await userPx('after')) - total) / total).toBeLessThan(0.001);
+    const moved = await userPx('after');
+    expect(
+      Number(await page.getByTestId('selection-after').getByTestId('selection-area').getAttribute('data-px')),
+    ).toBeCloseTo(area, 6);
+    const oldSpot = screenAt(c, 1250, 470);
+    await page.mouse.click(oldSpot.x, oldSpot.y);
+    await page.getByTestId('selection-after').waitFor({ state: 'detached' });
+    const newSpot = screenAt(c, 1250, 150);
+    await page.mouse.click(newSpot.x, newSpot.y);
+    await expect.poll(() => page.getByTestId('selection-after').textContent()).toContain('Ellipse');
+
+    // Delete, and undo the deletion.
+    await page.keyboard.press('Delete');
+    await expect.poll(() => userPx('after')).toBeLessThan(moved);
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => userPx('after')).toBe(moved);
+
+    // Reshape the exclusion rectangle on the before image by its bottom-right corner.
+    const b = await readCamera(page, 'before');
+    const inside = screenAt(b, 500, 400);
+    await page.mouse.click(inside.x, inside.y);
+    await expect.poll(() => page.getByTestId('selection-before').textContent()).toContain('Rectangle');
+    await drag(screenAt(b, 600, 500), screenAt(b, 700, 560), 6);
+    const expected = (700 - 400) * (560 - 300);
+    await expect
+      .poll(async () => Math.abs((await classPx('before', 'exclude')) - expected) / expected)
+      .toBeLessThan(0.03);
+    await saved('before');
+    await screenshot(page, 'editor-09b-reshaped');
+  });
+
+  it('pans with Space+drag and with the middle button while a drawing tool is active', async () => {
+    await pickTool('b', 'brush');
+    const stained = await classPx('before', 'stained');
+    const c0 = await readCamera(page, 'before');
+    const centre = { x: Math.round(c0.left + c0.width / 2), y: Math.round(c0.top + c0.height / 2) };
+    await page.keyboard.down(' ');
+    await drag(centre, { x: centre.x + 80, y: centre.y + 40 }, 5);
+    await page.keyboard.up(' ');
+    const c1 = await readCamera(page, 'before');
+    // The pan follows the pointer (within a pixel of how the drag's first move is split).
+    expect(Math.abs(c1.x - c0.x - 80)).toBeLessThanOrEqual(2);
+    expect(Math.abs(c1.y - c0.y - 40)).toBeLessThanOrEqual(2);
+
+    await page.mouse.move(centre.x, centre.y);
+    await page.mouse.down({ button: 'middle' });
+    await page.mouse.move(centre.x - 50, centre.y, { steps: 5 });
+    await page.mouse.up({ button: 'middle' });
+    const c2 = await readCamera(page, 'before');
+    expect(Math.abs(c2.x - c1.x + 50)).toBeLessThanOrEqual(2);
+    // Nothing was painted by either drag.
+    expect(await classPx('before', 'stained')).toBe(stained);
+    await page.keyboard.press('f');
+  });
+
   it('opens the help overlay with ? and closes it with Escape', async () => {
     await page.keyboard.press('?');
     await page.getByTestId('help-overlay').waitFor();
@@ -385,7 +510,7 @@ describe('annotation editor in browser mode', () => {
     for (const role of ['before', 'after'] as const)
       for (const c of ['roi', 'exclude', 'stained'] as const)
         await expect.poll(() => classPx(role, c)).toBe(values[`${role}-${c}`]);
-    expect(await page.getByTestId('calibration-after').textContent()).toContain('from scale bar');
+    expect(await page.getByTestId('calibration-value-after').textContent()).toContain('from scale bar');
     await screenshot(page, 'editor-10-after-reload');
     expect(session.pageProblems).toEqual([]);
   });

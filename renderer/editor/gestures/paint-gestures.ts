@@ -93,6 +93,8 @@ function regionBounds(region: WandRegion, imageWidth: number, imageHeight: numbe
 export interface WandSupport {
   /** The preview pixels of the image, or null while they load (loading starts on the first ask). */
   grid(imageId: number): PixelGrid | null;
+  /** Resolves when the pixels are read (null if they cannot be). */
+  whenReady(imageId: number): Promise<PixelGrid | null>;
   /** The picture of a region in the class colour, for the draft layer. */
   picture(region: WandRegion, colour: string): CanvasImageSource;
 }
@@ -106,7 +108,12 @@ export function startWand(
   const { session, store } = ctx;
   const grid = wand.grid(session.imageId);
   if (!grid) {
-    store.flash('info', 'Reading the image’s preview pixels for the magic wand… click again in a moment.');
+    // The first click before the pixels are read: fill from it as soon as they are.
+    store.flash('info', 'Reading the image’s preview pixels for the magic wand…');
+    void wand.whenReady(session.imageId).then((ready) => {
+      if (!ready || store.tool !== 'wand' || session.history.inGesture) return;
+      startWand(ctx, seed, info, wand)?.up(seed, info);
+    });
     return null;
   }
   const classId = activeClassOrReport(ctx);
