@@ -2,8 +2,8 @@ import type Konva from 'konva';
 import { Circle, Image as KonvaImage, Layer, Line, Text } from 'react-konva';
 import type { Point } from '../viewer/camera';
 import { useStageView } from '../viewer/ViewerStage';
-import type { Draft } from './gestures/types';
-import type { BrushCursor } from './tool-controller';
+import type { ToolController } from './tool-controller';
+import { useControllerDraft } from './use-store';
 
 const DRAFT_COLOUR = '#0f6aa6';
 const LINE_COLOUR = '#d9480f';
@@ -45,12 +45,13 @@ function CalibrationLine({
 
 /** What a tool is drawing right now, above everything else. */
 export function DraftLayer(props: {
-  draft: Draft;
-  cursor: BrushCursor | null;
+  controller: ToolController;
   pendingLine: { from: Point; to: Point } | null;
   layerRef: React.Ref<Konva.Layer>;
 }) {
-  const { draft, cursor, pendingLine, layerRef } = props;
+  const { controller, pendingLine, layerRef } = props;
+  const draft = useControllerDraft(controller);
+  const cursor = controller.cursor;
   const { camera } = useStageView();
   const scale = camera.scale;
   const line = draft.type === 'line' ? draft : pendingLine;

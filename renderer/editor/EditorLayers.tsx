@@ -12,7 +12,7 @@ import { ShapesLayer } from './ShapesLayer';
 import type { PairEditorStore } from './store';
 import { ToolController } from './tool-controller';
 import type { ApiClient } from '../../shared/api';
-import { useControllerDraft, useStoreVersion } from './use-store';
+import { useEditDraft, useStoreVersion } from './use-store';
 
 const DEFAULT_COLOUR = '#888888';
 
@@ -45,7 +45,7 @@ function MaskLayer({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [session]);
   useEffect(() => renderer.current?.setColours(colourOf), [colourOf]);
-  const draft = useControllerDraft(controller);
+  const draft = useEditDraft(controller);
   useEffect(() => {
     renderer.current?.setOffset(
       draft.type === 'edit' ? draft.id : null,
@@ -160,7 +160,6 @@ export function EditorLayers({
   const draftLayer = useRef<Konva.Layer>(null);
   usePointerInput(draftLayer, controller, view, store);
   useToolCursor(draftLayer, store);
-  const draft = useControllerDraft(controller);
   const session = store.session(side);
   // Read the preview pixels as soon as the wand is chosen, so the first click fills at once.
   useEffect(() => {
@@ -170,8 +169,8 @@ export function EditorLayers({
   return (
     <>
       {session && <MaskLayer store={store} session={session} controller={controller} />}
-      {session && <ShapesLayer store={store} session={session} draft={draft} />}
-      <DraftLayer draft={draft} cursor={controller.cursor} pendingLine={pending} layerRef={draftLayer} />
+      {session && <ShapesLayer store={store} session={session} controller={controller} />}
+      <DraftLayer controller={controller} pendingLine={pending} layerRef={draftLayer} />
     </>
   );
 }

@@ -3,11 +3,11 @@ import { Layer, Line, Rect, Shape } from 'react-konva';
 import type { DocAnnotation } from '../../shared/annotations/document';
 import type { AnnotationGeometry } from '../../shared/annotations/types';
 import { useStageView } from '../viewer/ViewerStage';
-import type { Draft } from './gestures/types';
 import { hasEditableVertices } from './hit-test';
 import type { ImageEditSession } from './session';
 import type { PairEditorStore } from './store';
-import { shapeEvents, useSessionEvents } from './use-store';
+import type { ToolController } from './tool-controller';
+import { shapeEvents, useEditDraft, useSessionEvents } from './use-store';
 
 const STROKE_PX = 1.5;
 const SELECTED_STROKE_PX = 2.5;
@@ -96,6 +96,29 @@ function PolygonsShape(props: {
   );
 }
 
+/** Point marks (counted, no area), e.g. imported from ImageJ: small rings of constant screen size. */
+function PointMarks({ points, colour, scale }: { points: number[]; colour: string; scale: number }) {
+  const radius = 4 / scale;
+  return (
+    <Shape
+      listening={false}
+      sceneFunc={(context: Konva.Context) => {
+        const ctx = context._context;
+        ctx.save();
+        ctx.lineWidth = 2 / scale;
+        ctx.strokeStyle = colour;
+        ctx.beginPath();
+        for (let i = 0; i + 1 < points.length; i += 2) {
+          ctx.moveTo(points[i] + radius, points[i + 1]);
+          ctx.arc(points[i], points[i + 1], radius, 0, 2 * Math.PI);
+        }
+        ctx.stroke();
+        ctx.restore();
+      }}
+    />
+  );
+}
+
 /** A mask's bounds when selected (the pixels themselves are on the mask layer). */
 function MaskOutline({
   session,
@@ -134,12 +157,13 @@ function MaskOutline({
 export function ShapesLayer({
   store,
   session,
-  draft,
+  controller,
 }: {
   store: PairEditorStore;
   session: ImageEditSession;
-  draft: Draft;
+  controller: ToolController;
 }) {
+  const draft = useEditDraft(controller);
   useSessionEvents(session, shapeEvents);
   const { camera } = useStageView();
   const selectedId = session.selectedId;
@@ -174,6 +198,11 @@ export function ShapesLayer({
               strokeScaleEnabled={false}
               listening={false}
             />
+          );
+        }
+        if (geometry.type === 'points') {
+          return (
+            <PointMarks key={annotation.id} points={geometry.points} colour={colour} scale={camera.scale} />
           );
         }
         return null;

@@ -50,6 +50,14 @@ export async function loadPair(
   );
 }
 
+/**
+ * Resolves once no gesture is open on the image: a result that arrives while the user is drawing (a
+ * detection, a copy) must become a step of its own, not part of their stroke.
+ */
+async function whenIdle(session: ImageEditSession): Promise<void> {
+  while (session.history.inGesture) await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
 function report<T>(
   store: PairEditorStore,
   result: Result<T>,
@@ -149,6 +157,7 @@ export async function copyRoi(store: PairEditorStore, api: ApiClient, from: Side
     if (!report(store, copied)) return;
     const fresh = await api.getImageAnnotations({ imageId: target.imageId });
     if (!report(store, fresh)) return;
+    await whenIdle(target);
     const added = target.addStored(fresh.value.annotations, 'copy region of interest');
     if (!report(store, added)) return;
     const n = copied.value.copied;
@@ -216,6 +225,7 @@ export async function detectInRegion(
       geometry: { type: 'mask', mask: combined.encode() },
       name: 'Detected in region',
     };
+    await whenIdle(session);
     if (!report(store, session.add(annotation))) return;
     session.select(annotation.id);
     store.flash(

@@ -35,6 +35,8 @@ export interface PendingCalibration {
 export interface SideController {
   /** Escape: cancels a drawing in progress; false when there was none. */
   cancel(): boolean;
+  /** The pointer left, or the tool changed: no brush outline any more. */
+  leave(): void;
   /** Enter, Backspace: true when the drawing in progress used the key. */
   key(key: 'Enter' | 'Backspace'): boolean;
   hasDraft(): boolean;
@@ -119,7 +121,10 @@ export class PairEditorStore {
 
   setTool(tool: ToolId): void {
     if (tool === this.tool) return;
-    this.controllers.forEach((c) => c?.cancel());
+    this.controllers.forEach((c) => {
+      c?.cancel();
+      c?.leave();
+    });
     this.tool = tool;
     this.changed();
   }
@@ -132,6 +137,8 @@ export class PairEditorStore {
 
   setActiveSide(side: Side): void {
     if (side === this.activeSide) return;
+    // A shape left half-drawn on the other image would hold its history open: it goes.
+    this.controllers[this.activeSide]?.cancel();
     this.activeSide = side;
     this.changed();
   }

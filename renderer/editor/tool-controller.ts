@@ -58,11 +58,17 @@ export class ToolController implements SideController {
       return true;
     }
     if (store.tool === 'pan') return false;
-    const session = store.session(this.side);
-    if (!session) {
-      store.flash('info', 'The annotations of this image are still loading: try again in a moment.');
+    const slot = store.slots[this.side];
+    if (slot.status !== 'ready') {
+      store.flash(
+        slot.status === 'failed' ? 'error' : 'info',
+        slot.status === 'failed'
+          ? `The annotations of this image could not be loaded, so it cannot be edited: ${slot.error.message}`
+          : 'The annotations of this image are still loading: try again in a moment.',
+      );
       return false;
     }
+    const session = slot.session;
     const ctx: GestureContext = {
       store,
       api: this.api,
@@ -103,7 +109,8 @@ export class ToolController implements SideController {
   }
 
   move(p: Point, info: PointerInfo): void {
-    if (USES_BRUSH_SIZE.has(this.store.tool)) {
+    if (!USES_BRUSH_SIZE.has(this.store.tool)) this.leave();
+    else {
       const erase = (this.store.tool === 'eraser') !== this.store.altHeld;
       this.cursor = { at: p, radius: this.store.brushDiameter(this.side).px / 2, erase };
       this.emit();

@@ -1,6 +1,7 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { ImageEditSession, SessionEvent } from './session';
 import type { PairEditorStore } from './store';
+import { NO_DRAFT, type Draft } from './gestures/types';
 import type { ToolController } from './tool-controller';
 
 /** Re-renders on every store change and returns its version (the store itself is read directly). */
@@ -8,10 +9,20 @@ export function useStoreVersion(store: PairEditorStore): number {
   return useSyncExternalStore(store.subscribe, () => store.version);
 }
 
-/** Re-renders on draft and cursor changes of one pane's tool controller. */
+/** Re-renders on draft and cursor changes of one pane's tool controller (the draft layer). */
 export function useControllerDraft(controller: ToolController): ToolController['draft'] {
   useSyncExternalStore(controller.subscribe, () => controller.cursor);
   return useSyncExternalStore(controller.subscribe, () => controller.draft);
+}
+
+/**
+ * The select tool's move or reshape in progress, or NO_DRAFT: what the shape and mask layers need,
+ * without re-rendering them on every brush-cursor move.
+ */
+export function useEditDraft(controller: ToolController): Draft {
+  return useSyncExternalStore(controller.subscribe, () =>
+    controller.draft.type === 'edit' ? controller.draft : NO_DRAFT,
+  );
 }
 
 /**
