@@ -5,7 +5,6 @@
  * whoever sends it.
  */
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import type { ApiParsedInput } from '../../../shared/api';
 import { parseProtocol } from '../../../shared/analysis/protocol';
 import { AnnotationSchema, type Annotation } from '../../../shared/annotations/types';
@@ -14,8 +13,8 @@ import { withStudyPreset } from '../analysis/analysis-services';
 import { UserError } from '../errors';
 import { toImageRecord, type StoredAnnotation, type StoredImage } from '../study/repositories';
 import type { ServiceContext } from '../study/service-context';
-import { imagesPath } from '../study/study-files';
 import type { OpenStudy } from '../study/study-session';
+import { storedImageFile } from '../study/study-paths';
 import type { Services } from '../types';
 import { classMethods } from './class-methods';
 import { geometryOnImage } from './copy-geometry';
@@ -225,7 +224,7 @@ export function annotationMethods(ctx: ServiceContext): AnnotationMethods {
           { file: image.fileName },
         );
       }
-      const file = path.join(imagesPath(study.dir), image.storedName);
+      const file = await storedImageFile(study.dir, image);
       try {
         // Direct callers skip the dispatcher's validation: parse here as well.
         const settings = given ?? study.repos.protocol.get()?.params ?? {};

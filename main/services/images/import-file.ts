@@ -5,7 +5,8 @@ import { toApiError, UserError } from '../errors';
 import type { StoredImage } from '../study/repositories';
 import { isUniqueViolation } from '../study/sqlite-errors';
 import type { OpenStudy } from '../study/study-session';
-import { imagesPath } from '../study/study-files';
+import { IMAGES_DIR } from '../study/study-files';
+import { studySubfolder } from '../study/study-paths';
 import { probeImage } from './probe';
 import { removePreviews, writePreviews } from './previews';
 import { sniffFile } from './sniff';
@@ -93,8 +94,7 @@ export async function importFile(
   let previewsOf: string | null = null;
   try {
     const container = await checkSource(source);
-    const imagesDir = imagesPath(study.dir);
-    await fsp.mkdir(imagesDir, { recursive: true });
+    const imagesDir = await studySubfolder(study.dir, IMAGES_DIR);
     const copy = await copyWithSha256(source.path, imagesDir);
     made.push(copy.tempPath);
     const existing = study.repos.images.findBySha256(copy.sha256);

@@ -9,7 +9,8 @@ import type { Services } from '../types';
 import { toImageRecord } from '../study/repositories';
 import type { ServiceContext } from '../study/service-context';
 import type { OpenStudy } from '../study/study-session';
-import { cachePath, imagesPath, stagingPath } from '../study/study-files';
+import { CACHE_DIR, IMAGES_DIR, STAGING_DIR } from '../study/study-files';
+import { storedImageFile, studySubfolder } from '../study/study-paths';
 import { importFile, type SourceFile } from './import-file';
 import { assetPath, writePreviews } from './previews';
 import { removeAbandonedTemporaryFiles, SizeLimitError, writeStreamCapped } from './stored-files';
@@ -48,8 +49,8 @@ export function importMethods(ctx: ServiceContext): ImportMethods {
     if (!study.repos.timepoints.get(timepointId)) {
       throw new UserError('NOT_FOUND', `There is no timepoint with id ${timepointId} in this study.`);
     }
-    await removeAbandonedTemporaryFiles(imagesPath(study.dir));
-    await removeAbandonedTemporaryFiles(cachePath(study.dir));
+    await removeAbandonedTemporaryFiles(await studySubfolder(study.dir, IMAGES_DIR));
+    await removeAbandonedTemporaryFiles(await studySubfolder(study.dir, CACHE_DIR));
     const outcome: ImportOutcome = { imported: [], duplicates: [], failed: [] };
     // One file at a time: sharp already uses every core for one image, and memory stays bounded.
     for (const source of sources) {
@@ -86,7 +87,7 @@ export function importMethods(ctx: ServiceContext): ImportMethods {
 
     async importImages({ timepointId, uploads }) {
       const study = await session.requireWritable();
-      const staging = stagingPath(study.dir);
+      const staging = await studySubfolder(study.dir, STAGING_DIR);
       const sources = uploads.map((upload) => {
         const file = path.join(staging, upload.uploadId);
         return fs.existsSync(file)
@@ -111,8 +112,7 @@ export function importMethods(ctx: ServiceContext): ImportMethods {
         );
       }
       const study = await session.requireWritable();
-      const staging = stagingPath(study.dir);
-      await fsp.mkdir(staging, { recursive: true });
+      const staging = await studySubfolder(study.dir, STAGING_DIR);
       await removeStaleUploads(staging);
       const uploadId = randomBytes(18).toString('base64url');
       const name = baseName(checked.data);
@@ -150,14 +150,7 @@ async function regeneratePreviews(
   image: NonNullable<ReturnType<OpenStudy['repos']['images']['get']>>,
   maxImagePixels: number,
 ): Promise<void> {
-  const stored = path.join(imagesPath(study.dir), image.storedName);
-  if (!fs.existsSync(stored)) {
-    throw new UserError(
-      'FILE_NOT_FOUND',
-      `The stored copy of ${image.fileName} (images/${image.storedName}) is missing: restore the study folder from a backup.`,
-      { file: image.fileName },
-    );
-  }
+  const stored = await storedImageFile(study.dir, image);
   if (study.readOnly) {
     throw new UserError(
       'STUDY_READ_ONLY',

@@ -3,7 +3,8 @@ import path from 'node:path';
 import sharp from 'sharp';
 import type { ImageAssetKind } from '../../../shared/api';
 import type { ColourFix } from '../study/repositories';
-import { cachePath } from '../study/study-files';
+import { CACHE_DIR, cachePath } from '../study/study-files';
+import { studySubfolder } from '../study/study-paths';
 import { openImagePixels } from './decode';
 import { commitFile, temporaryPath } from './stored-files';
 
@@ -32,8 +33,7 @@ export async function writePreviews(
   sha256: string,
   maxImagePixels: number,
 ): Promise<PreviewSize> {
-  const dir = cachePath(studyDir);
-  await fsp.mkdir(dir, { recursive: true });
+  const dir = await studySubfolder(studyDir, CACHE_DIR);
   const previewTemp = temporaryPath(dir, 'preview');
   const thumbnailTemp = temporaryPath(dir, 'thumbnail');
   try {

@@ -5,7 +5,8 @@ import { UserError } from '../errors';
 import { applyMigrations, schemaVersion } from './migrate';
 import { MIGRATIONS, type Migration } from './migrations';
 import { isSqliteFamily, sqliteCode } from './sqlite-errors';
-import { backupsPath, studyDbPath, STUDY_DB_FILE } from './study-files';
+import { BACKUPS_DIR, studyDbPath, STUDY_DB_FILE } from './study-files';
+import { studySubfolder } from './study-paths';
 
 /** PRAGMA application_id of a DermaQuant study ('DQst'): tells our databases from any other SQLite file. */
 export const STUDY_APPLICATION_ID = 0x44517374;
@@ -15,6 +16,18 @@ export interface DatabaseOptions {
   nativeBinding?: string;
   /** The schema steps; tests pass a longer list to exercise the upgrade path. */
   migrations?: readonly Migration[];
+}
+
+/**
+ * Settings for a database file that may come from anyone, applied before its schema is first read
+ * (SQLite's advice for untrusted databases): the schema may not call functions or virtual tables that
+ * could have side effects or reveal anything (a view or trigger planted in a study file), damaged
+ * pages are detected early, and the file is read, never memory-mapped.
+ */
+function applyUntrustedFilePragmas(db: Database.Database): void {
+  db.pragma('trusted_schema = OFF');
+  db.pragma('cell_size_check = ON');
+  db.pragma('mmap_size = 0');
 }
 
 /** Durability and integrity settings applied to every connection that may write. */
@@ -61,6 +74,7 @@ export async function openStudyDatabase(
     throw classifyOpenError(err, file);
   }
   try {
+    applyUntrustedFilePragmas(db);
     const version = checkIdentity(db, file, migrations.length);
     applyConnectionPragmas(db, readOnly);
     if (version < migrations.length) {
@@ -153,8 +167,7 @@ export function closeStudyDatabase(db: Database.Database): void {
 
 /** A consistent copy of the database (SQLite's online backup) in backups/, taken before any migration. */
 async function backupBeforeMigrating(db: Database.Database, dir: string, version: number): Promise<string> {
-  const folder = backupsPath(dir);
-  fs.mkdirSync(folder, { recursive: true });
+  const folder = await studySubfolder(dir, BACKUPS_DIR);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const target = path.join(folder, `study-schema-v${version}-${stamp}.sqlite`);
   await db.backup(target);
@@ -173,6 +186,7 @@ export function createStudyDatabase(
   const file = studyDbPath(dir);
   const db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   try {
+    applyUntrustedFilePragmas(db);
     db.pragma(`application_id = ${STUDY_APPLICATION_ID}`);
     applyConnectionPragmas(db, false);
     applyMigrations(db, options.migrations ?? MIGRATIONS);

@@ -1,5 +1,8 @@
 import type { Database } from 'better-sqlite3';
-import type { CalibrationSource, ImageRecord } from '../../../../shared/domain';
+import { z } from 'zod';
+import { ImageRecord, type CalibrationSource } from '../../../../shared/domain';
+import { UserError } from '../../errors';
+import { isExpectedStoredName } from '../study-paths';
 
 /** How the stored copy must be decoded to give correct pixels (see images/colour-fix.ts). */
 export type ColourFix = 'ycbcr-tagged-rgb';
@@ -21,7 +24,34 @@ const COLUMNS = `id, timepoint_id AS timepointId, sha256, file_name AS fileName,
 
 type ImageRow = Omit<StoredImage, 'locked'> & { locked: number };
 
-const fromRow = (row: ImageRow): StoredImage => ({ ...row, locked: row.locked === 1 });
+/**
+ * What a row must hold to be used. A study database can come from anywhere (and SQLite lets a damaged
+ * or edited file hold anything), so rows are checked on the way out, before a path is ever built from
+ * them: above all, the stored name must be exactly `<sha256>.<ext>` of the image's own hash and format.
+ */
+const StoredImageRow = ImageRecord.extend({
+  storedName: z.string(),
+  colourFix: z.literal('ycbcr-tagged-rgb').nullable(),
+}).refine((image) => isExpectedStoredName(image.sha256, image.format, image.storedName));
+
+const fromRow = (row: ImageRow): StoredImage | null => {
+  const parsed = StoredImageRow.safeParse({ ...row, locked: row.locked === 1 });
+  return parsed.success ? parsed.data : null;
+};
+
+const damagedRecord = (what: string) =>
+  new UserError(
+    'STUDY_CORRUPT',
+    `The study's record of ${what} is damaged (it does not hold a valid image description): study.sqlite is damaged or was edited. Restore the study from a backup.`,
+  );
+
+/** A row that must be usable: a damaged one is refused (its id and name are not trusted in messages). */
+function usable(row: ImageRow | undefined, what: string): StoredImage | undefined {
+  if (!row) return undefined;
+  const image = fromRow(row);
+  if (!image) throw damagedRecord(what);
+  return image;
+}
 
 /** The public record (what crosses the API): drops the storage details. */
 export function toImageRecord(image: StoredImage): ImageRecord {
@@ -33,21 +63,27 @@ export function toImageRecord(image: StoredImage): ImageRecord {
 export class ImageRepository {
   constructor(private readonly db: Database) {}
 
+  /** Every usable image; a damaged row is left out (and reported on stderr) so the rest can be shown. */
   list(): StoredImage[] {
-    return (
-      this.db.prepare(`SELECT ${COLUMNS} FROM image ORDER BY timepoint_id, id`).all() as ImageRow[]
-    ).map(fromRow);
+    const rows = this.db
+      .prepare(`SELECT ${COLUMNS} FROM image ORDER BY timepoint_id, id`)
+      .all() as ImageRow[];
+    return rows.flatMap((row) => {
+      const image = fromRow(row);
+      if (!image) console.warn(`[dermaquant] image row ${String(row.id)} is damaged; left out.`);
+      return image ? [image] : [];
+    });
   }
 
   get(id: number): StoredImage | undefined {
     const row = this.db.prepare(`SELECT ${COLUMNS} FROM image WHERE id = ?`).get(id) as ImageRow | undefined;
-    return row && fromRow(row);
+    return usable(row, `image ${id}`);
   }
 
   findBySha256(sha256: string): StoredImage | undefined {
     const row = this.db.prepare(`SELECT ${COLUMNS} FROM image WHERE sha256 = ?`).get(sha256) as
       ImageRow | undefined;
-    return row && fromRow(row);
+    return usable(row, 'an image with the same content');
   }
 
   insert(image: NewImage): StoredImage {
