@@ -1,7 +1,7 @@
 import type Konva from 'konva';
 import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import { Layer } from 'react-konva';
-import { screenToImage } from '../viewer/camera';
+import { imagePointFromClient, stagePoint } from './coords';
 import type { Side } from '../viewer/pair-cameras';
 import { useStageView, type StageView } from '../viewer/ViewerStage';
 import { DraftLayer } from './DraftLayer';
@@ -76,8 +76,11 @@ function usePointerInput(
     if (!element) return;
     const read = (e: MouseEvent) => {
       const box = element.getBoundingClientRect();
-      const screen = { x: e.clientX - box.left, y: e.clientY - box.top };
-      return { image: screenToImage(viewRef.current.camera, screen), info: { altKey: e.altKey, screen } };
+      const client = { x: e.clientX, y: e.clientY };
+      return {
+        image: imagePointFromClient(viewRef.current.camera, client, box),
+        info: { altKey: e.altKey, screen: stagePoint(client, box) },
+      };
     };
     let captured: number | null = null;
     const onDown = (e: PointerEvent) => {

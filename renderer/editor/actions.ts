@@ -6,7 +6,7 @@
 import type { ApiClient } from '../../shared/api';
 import { TiledMask } from '../../shared/annotations/tiled-mask';
 import type { Annotation } from '../../shared/annotations/types';
-import { fail, type Result } from '../../shared/result';
+import type { Result } from '../../shared/result';
 import { formatUmPerPx } from '../study/format';
 import type { Side } from '../viewer/pair-cameras';
 import { umPerPxFromLine } from './calibration';
@@ -285,6 +285,3 @@ export async function addClass(
   store.setActiveClass(result.value.id);
   return true;
 }
-
-export const refuseWhileLoading = (): Result<never> =>
-  fail('CONFLICT', 'The annotations of this image are still loading: try again in a moment.');

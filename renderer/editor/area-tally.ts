@@ -124,10 +124,6 @@ export class AreaTally {
     if (range) this.ranges.set(id, range);
   }
 
-  get pendingTiles(): number {
-    return this.dirty.size;
-  }
-
   /** Re-counts the tiles marked since the last flush. */
   flush(): void {
     if (this.dirty.size === 0) return;

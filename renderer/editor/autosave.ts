@@ -45,10 +45,6 @@ export class Autosave {
     return this.state;
   }
 
-  get hasUnsaved(): boolean {
-    return this.dirty.size > 0 || this.inFlight !== null;
-  }
-
   /** Annotations changed by a committed gesture, an undo or a redo. */
   markChanged(ids: Iterable<string>): void {
     let any = false;

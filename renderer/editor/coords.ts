@@ -19,9 +19,6 @@ export function imagePointFromClient(
   return screenToImage(camera, stagePoint(client, stageBox));
 }
 
-/** A distance of `screenPx` on screen, in image pixels at this zoom. */
-export const screenToImageLength = (camera: Camera, screenPx: number): number => screenPx / camera.scale;
-
 /**
  * Image pixel to the pixel of a grid that covers the same image at another size (the preview or the
  * wand's working grid): the grid pixel whose area holds the image pixel's centre.

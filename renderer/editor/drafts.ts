@@ -44,16 +44,10 @@ export function polygonClose(draft: PolygonDraft): { ring: number[] } | { proble
 }
 
 /**
- * A freehand lasso: pointer positions closer than `minStep` image pixels to the previous kept point are
- * skipped, so a slow hand does not pile up thousands of points on a few pixels.
+ * A freehand lasso point, appended in place (the array is the draft's own): positions closer than
+ * `minStep` image pixels to the previous kept point are skipped, so a slow hand does not pile up
+ * thousands of points on a few pixels. Returns whether the point was kept.
  */
-export function lassoAppend(points: readonly number[], p: Point, minStep: number): number[] {
-  const n = points.length >> 1;
-  if (n > 0 && near(points, n - 1, p, minStep)) return points as number[];
-  return [...points, p.x, p.y];
-}
-
-/** In place variant for the pointer-move hot path (the array is the draft's own). */
 export function lassoAppendInPlace(points: number[], p: Point, minStep: number): boolean {
   const n = points.length >> 1;
   if (n > 0 && near(points, n - 1, p, minStep)) return false;

@@ -82,17 +82,3 @@ export function moveVertex(
   }
   return { type: 'polygons', polygons };
 }
-
-/** The vertex a rectangle corner drag lands on after the ring was rebuilt (rectangleToRing reorders). */
-export function rectangleCornerAt(ring: readonly number[], x: number, y: number): number {
-  let best = 0;
-  let bestDistance = Infinity;
-  for (let i = 0; i < 4; i++) {
-    const d = Math.hypot(ring[2 * i] - x, ring[2 * i + 1] - y);
-    if (d < bestDistance) {
-      bestDistance = d;
-      best = i;
-    }
-  }
-  return best;
-}

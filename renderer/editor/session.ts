@@ -61,8 +61,6 @@ export class ImageEditSession {
   private liveTiles = new Map<string, Set<number>>();
   /** Bounds of masks (a full scan of their tiles), kept until the mask changes. */
   private readonly boundsCache = new Map<string, ReturnType<TiledMask['bounds']>>();
-  /** Bumped on every change, for React's useSyncExternalStore. */
-  revision = 0;
 
   constructor(
     record: ImageRecord,
@@ -374,7 +372,6 @@ export class ImageEditSession {
   private emit(event: SessionEvent): void {
     if (event.type === 'tiles') this.boundsCache.delete(event.id);
     else if (event.type === 'annotations') event.ids.forEach((id) => this.boundsCache.delete(id));
-    this.revision++;
     for (const listener of [...this.listeners]) listener(event);
   }
 }

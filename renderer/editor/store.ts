@@ -10,7 +10,7 @@ import type { Side } from '../viewer/pair-cameras';
 import { brushDiameterPx, stepBrushSize, type BrushSize } from './coords';
 import { DEFAULT_WAND_TOLERANCE } from './magic-wand';
 import type { ImageEditSession } from './session';
-import { EDITS_ANNOTATIONS, panButtonsFor, type ToolId } from './tools';
+import { panButtonsFor, type ToolId } from './tools';
 
 export type SessionSlot =
   | { status: 'loading' }
@@ -94,10 +94,6 @@ export class PairEditorStore {
   /** Mouse buttons that pan, as a stable key for React ("0,1" or "1"). */
   get panButtonsKey(): string {
     return panButtonsFor(this.tool, this.spaceHeld).join(',');
-  }
-
-  get editsAnnotations(): boolean {
-    return EDITS_ANNOTATIONS.has(this.tool);
   }
 
   get activeClassId(): number | null {

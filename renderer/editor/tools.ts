@@ -84,25 +84,11 @@ export const TOOLS: readonly ToolInfo[] = [
   },
 ];
 
-export const toolInfo = (id: ToolId): ToolInfo => TOOLS.find((t) => t.id === id) as ToolInfo;
-
 /** The tool a plain key press selects (no modifier), or null. */
 export function toolForKey(key: string): ToolId | null {
   const lower = key.toLowerCase();
   return TOOLS.find((t) => t.key === lower)?.id ?? null;
 }
-
-/** Tools that change annotations (refused on a locked image). */
-export const EDITS_ANNOTATIONS: ReadonlySet<ToolId> = new Set([
-  'rectangle',
-  'ellipse',
-  'polygon',
-  'lasso',
-  'brush',
-  'eraser',
-  'wand',
-  'detect',
-]);
 
 /** Tools that paint a round footprint (the size control and `[` `]` apply). */
 export const USES_BRUSH_SIZE: ReadonlySet<ToolId> = new Set(['brush', 'eraser']);
