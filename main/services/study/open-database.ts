@@ -24,7 +24,7 @@ export interface DatabaseOptions {
  * could have side effects or reveal anything (a view or trigger planted in a study file), damaged
  * pages are detected early, and the file is read, never memory-mapped.
  */
-function applyUntrustedFilePragmas(db: Database.Database): void {
+export function applyUntrustedFilePragmas(db: Database.Database): void {
   db.pragma('trusted_schema = OFF');
   db.pragma('cell_size_check = ON');
   db.pragma('mmap_size = 0');
@@ -172,31 +172,4 @@ async function backupBeforeMigrating(db: Database.Database, dir: string, version
   const target = path.join(folder, `study-schema-v${version}-${stamp}.sqlite`);
   await db.backup(target);
   return target;
-}
-
-/**
- * Create a new study database in `dir` (which must not hold one) with the latest schema and the study
- * row. On any failure the half-made file is removed, so the folder is left as it was.
- */
-export function createStudyDatabase(
-  dir: string,
-  study: { name: string; createdAt: string; appVersion: string },
-  options: DatabaseOptions = {},
-): Database.Database {
-  const file = studyDbPath(dir);
-  const db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
-  try {
-    applyUntrustedFilePragmas(db);
-    db.pragma(`application_id = ${STUDY_APPLICATION_ID}`);
-    applyConnectionPragmas(db, false);
-    applyMigrations(db, options.migrations ?? MIGRATIONS);
-    db.prepare(
-      'INSERT INTO study (id, name, created_at, created_by_version) VALUES (1, @name, @createdAt, @appVersion)',
-    ).run(study);
-    return db;
-  } catch (err) {
-    db.close();
-    for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
-    throw err;
-  }
 }

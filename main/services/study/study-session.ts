@@ -2,12 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { UserError } from '../errors';
-import {
-  closeStudyDatabase,
-  createStudyDatabase,
-  openStudyDatabase,
-  type DatabaseOptions,
-} from './open-database';
+import { createStudyDatabase } from './create-database';
+import { closeStudyDatabase, openStudyDatabase, type DatabaseOptions } from './open-database';
 import { schemaVersion } from './migrate';
 import { createRepositories, type Repositories } from './repositories';
 import { cachePath, imagesPath, studyDbPath, STUDY_DB_FILE } from './study-files';
@@ -122,7 +118,11 @@ export class StudySession {
       }
     }
     fs.mkdirSync(folder, { recursive: true });
-    const db = createStudyDatabase(folder, { name, createdAt, appVersion: this.appVersion }, this.dbOptions);
+    const db = await createStudyDatabase(
+      folder,
+      { name, createdAt, appVersion: this.appVersion },
+      this.dbOptions,
+    );
     fs.mkdirSync(imagesPath(folder), { recursive: true });
     fs.mkdirSync(cachePath(folder), { recursive: true });
     const study: OpenStudy = {
