@@ -1,8 +1,16 @@
 import type { ServerResponse } from 'node:http';
 import type { EventName, EventPayloads } from '../../shared/api';
+import { HttpRefusal } from './http-io';
 
 /** Comment lines keep idle connections (and any proxy in between) from timing out. */
 const KEEPALIVE_MS = 20_000;
+/** Open streams at once: a few tabs of one user need a handful; each holds a socket and a buffer. */
+export const MAX_EVENT_CLIENTS = 16;
+/**
+ * Bytes waiting to be sent to one client. A client that stops reading (a suspended tab, a stalled
+ * socket) would otherwise make the server buffer every later event for it without end.
+ */
+export const MAX_PENDING_BYTES = 1024 * 1024;
 
 /**
  * Server-sent events for the browser: every open `/events` response receives each service event as
@@ -19,6 +27,13 @@ export class EventStreamHub {
 
   /** Take over `res` as an event stream until the client disconnects or the hub closes. */
   attach(res: ServerResponse, headers: Record<string, string>): void {
+    if (this.clients.size >= MAX_EVENT_CLIENTS) {
+      throw new HttpRefusal(
+        503,
+        'CONFLICT',
+        `Too many open event streams (${MAX_EVENT_CLIENTS}): close some DermaQuant tabs and reload this one.`,
+      );
+    }
     res.writeHead(200, {
       ...headers,
       'Content-Type': 'text/event-stream; charset=utf-8',
@@ -48,6 +63,13 @@ export class EventStreamHub {
   }
 
   private writeAll(chunk: string): void {
-    for (const res of this.clients) res.write(chunk);
+    for (const res of this.clients) {
+      res.write(chunk);
+      if (res.writableLength > MAX_PENDING_BYTES) {
+        // It can reconnect (EventSource does) once it reads again; the study state is re-fetched then.
+        this.clients.delete(res);
+        res.destroy();
+      }
+    }
   }
 }

@@ -38,12 +38,31 @@ export function authCookieName(port: number): string {
 }
 
 export function readCookie(cookieHeader: string | undefined, name: string): string | undefined {
-  if (!cookieHeader) return undefined;
-  for (const part of cookieHeader.split(';')) {
+  return readCookies(cookieHeader, name)[0];
+}
+
+/**
+ * Every value of the cookie `name`. A browser can hold several cookies of one name (another path, a
+ * stale one from an earlier run on the same port) and sends them all, in no order the server controls.
+ */
+export function readCookies(cookieHeader: string | undefined, name: string): string[] {
+  const values: string[] = [];
+  for (const part of (cookieHeader ?? '').split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+    if (eq > 0 && part.slice(0, eq).trim() === name) values.push(part.slice(eq + 1).trim());
   }
-  return undefined;
+  return values;
+}
+
+/**
+ * Browsers say in Sec-Fetch-Site who started a request. A cookie-authenticated request must come from
+ * our own pages ('same-origin') or from the user (address bar, bookmark, the token link: 'none'). A
+ * page of another local server is 'same-site' and gets the SameSite=Strict cookie: it is refused here,
+ * GETs included, which the Origin check does not cover. Clients that send no such header (scripts,
+ * older browsers) pass; they authenticate with the bearer token or rely on the other checks.
+ */
+export function isAllowedFetchSite(secFetchSite: string | undefined): boolean {
+  return secFetchSite === undefined || secFetchSite === 'same-origin' || secFetchSite === 'none';
 }
 
 export function readBearerToken(authorizationHeader: string | undefined): string | undefined {

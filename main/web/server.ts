@@ -12,8 +12,9 @@ import {
   contentSecurityPolicy,
   isAllowedHost,
   isAllowedOrigin,
+  isAllowedFetchSite,
   readBearerToken,
-  readCookie,
+  readCookies,
   tokenMatches,
 } from './http-security';
 import {
@@ -73,12 +74,20 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     const ctx: RouteContext = { req, res, services: options.services, path: rawPath, query, headers };
 
     if (req.method === 'GET' && query.has('token')) return exchangeTokenForCookie(ctx);
-    if (!isAuthenticated(req)) {
+    const credential = authentication(req);
+    if (credential === null) {
       throw new HttpRefusal(
         401,
         'FORBIDDEN',
         'Missing or wrong access token: open the address that `npm run web` printed (it contains the token).',
       );
+    }
+    const fetchSite = req.headers['sec-fetch-site'];
+    if (
+      credential === 'cookie' &&
+      !isAllowedFetchSite(typeof fetchSite === 'string' ? fetchSite : undefined)
+    ) {
+      throw new HttpRefusal(403, 'FORBIDDEN', 'Refused: the request came from another web page.');
     }
     if (req.method !== 'GET' && req.method !== 'HEAD' && !isAllowedOrigin(req.headers.origin, port)) {
       throw new HttpRefusal(403, 'FORBIDDEN', 'Refused: the request came from another web page.');
@@ -106,11 +115,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     return handleStatic(ctx, options.staticDir, csp);
   }
 
-  function isAuthenticated(req: IncomingMessage): boolean {
-    return (
-      tokenMatches(readCookie(req.headers.cookie, authCookieName(port)), token) ||
-      tokenMatches(readBearerToken(req.headers.authorization), token)
-    );
+  /** How the request proved it holds the token, or null when it did not. */
+  function authentication(req: IncomingMessage): 'bearer' | 'cookie' | null {
+    if (tokenMatches(readBearerToken(req.headers.authorization), token)) return 'bearer';
+    const cookies = readCookies(req.headers.cookie, authCookieName(port));
+    return cookies.some((value) => tokenMatches(value, token)) ? 'cookie' : null;
   }
 
   /** `GET /any?token=T`: trade the token for an HttpOnly cookie and drop it from the address bar. */
