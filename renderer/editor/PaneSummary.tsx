@@ -1,3 +1,4 @@
+import type { AnnotationClass } from '../../shared/annotations/types';
 import type { Side } from '../viewer/pair-cameras';
 import { formatPercent, formatPx, formatUm2 } from './format';
 import type { PairEditorStore } from './store';
@@ -21,26 +22,29 @@ function Summary({
   const m = useMeasurements(store, session);
   const umPerPx = session.image.umPerPx;
   const areaOf = new Map(m.classes.map((c) => [c.classId, c.px]));
-  // Room is short under an image: the region of interest and the stain always, the rest once they have an area.
-  const shown = store.classes.filter(
-    (c) => c.role === 'roi' || c.role === 'stained' || (areaOf.get(c.id) ?? 0) > 0,
+  // Room is short under an image: the built-in classes on the first line (exclusions once there are
+  // any), the user's own classes after the stained fraction on the second.
+  const builtIn = store.classes.filter(
+    (c) => c.role === 'roi' || c.role === 'stained' || (c.role === 'exclude' && (areaOf.get(c.id) ?? 0) > 0),
   );
+  const own = store.classes.filter((c) => c.role === null && (areaOf.get(c.id) ?? 0) > 0);
   const area = (px: number) => (umPerPx === null ? formatPx(px) : formatUm2(px, umPerPx));
   const save = session.saveState;
+  const item = (c: AnnotationClass) => (
+    <span
+      key={c.id}
+      className="pane-summary-item"
+      title={`${c.name}: ${area(areaOf.get(c.id) ?? 0)} ${umPerPx === null ? 'px' : 'µm²'} (${formatPx(areaOf.get(c.id) ?? 0)} px)`}
+    >
+      <span className="class-swatch" style={{ background: c.colour }} />
+      {SHORT_NAME[c.role ?? ''] ?? c.name} <strong>{area(areaOf.get(c.id) ?? 0)}</strong>
+    </span>
+  );
   return (
     <div className="pane-summary" data-testid={`summary-${role}`}>
       <div className="pane-summary-row">
         <span className="muted">{umPerPx === null ? 'px' : 'µm²'}</span>
-        {shown.map((c) => (
-          <span
-            key={c.id}
-            className="pane-summary-item"
-            title={`${c.name}: ${area(areaOf.get(c.id) ?? 0)} ${umPerPx === null ? 'px' : 'µm²'} (${formatPx(areaOf.get(c.id) ?? 0)} px)`}
-          >
-            <span className="class-swatch" style={{ background: c.colour }} />
-            {SHORT_NAME[c.role ?? ''] ?? c.name} <strong>{area(areaOf.get(c.id) ?? 0)}</strong>
-          </span>
-        ))}
+        {builtIn.map(item)}
       </div>
       <div className="pane-summary-row">
         <span
@@ -54,6 +58,7 @@ function Summary({
           Stained fraction {m.hasRoi ? 'of the ROI' : 'of the whole image'}{' '}
           <strong>{formatPercent(m.stainedFraction)}</strong>
         </span>
+        {own.map(item)}
         <span className="spacer" />
         {session.locked && <span className="pane-summary-lock">Locked</span>}
         <span

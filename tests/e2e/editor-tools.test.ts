@@ -208,6 +208,8 @@ describe('annotation editor in browser mode', () => {
     await pickTool('e', 'eraser');
     await drag(screenAt(c, 500, 520), screenAt(c, 500, 680), 6);
     await expect.poll(() => classPx('before', 'stained')).toBeLessThan(painted);
+    // The panel follows a stroke every 50 ms: read the final number once the stroke is saved.
+    await saved('before');
     const erased = await classPx('before', 'stained');
     await screenshot(page, 'editor-03-brush-and-eraser');
 
@@ -289,8 +291,8 @@ describe('annotation editor in browser mode', () => {
     });
     await page.mouse.click(seed.x, seed.y);
     await expect.poll(() => classPx('after', 'stained')).toBeGreaterThan(0);
-    const plain = await classPx('after', 'stained');
     await saved('after');
+    const plain = await classPx('after', 'stained');
     await page.keyboard.press('Control+z');
     await expect.poll(() => classPx('after', 'stained')).toBe(0);
     await drag(seed, { x: seed.x + 60, y: seed.y }, 10);
@@ -367,13 +369,13 @@ describe('annotation editor in browser mode', () => {
     await screenshot(page, 'editor-08-detected');
   });
 
-  const userPx = async (role: Role) =>
-    Number(
-      (await page
-        .getByTestId(`measurements-${role}`)
-        .locator('[data-testid="class-area"][data-role="user"]')
-        .getAttribute('data-px')) ?? 0,
-    );
+  /** Area of the user's class; its row shows once the class has an area on that image. */
+  const userPx = async (role: Role) => {
+    const row = page
+      .getByTestId(`measurements-${role}`)
+      .locator('[data-testid="class-area"][data-role="user"]');
+    return (await row.count()) === 0 ? 0 : Number(await row.getAttribute('data-px'));
+  };
 
   it('adds a class of the user’s own, and draws an ellipse and a freehand lasso in it', async () => {
     await pickTool('o', 'ellipse');
@@ -490,6 +492,55 @@ describe('annotation editor in browser mode', () => {
     await page.keyboard.press('f');
   });
 
+  it('splits a self-crossing outline, refuses one without area, and clips one partly outside', async () => {
+    await pickTool('p', 'polygon');
+    expect(await page.getByTestId('class-select').locator('option:checked').textContent()).toBe('Vessel');
+    const c = await readCamera(page, 'before');
+    const click = async (x: number, y: number) => {
+      const p = screenAt(c, x, y);
+      await page.mouse.click(p.x, p.y);
+    };
+    expect(await userPx('before')).toBe(0);
+    // A bow tie: two triangles of 200 x 100 / 2 each.
+    await click(100, 80);
+    await click(300, 280);
+    await click(300, 80);
+    await click(100, 280);
+    await page.keyboard.press('Enter');
+    await expect.poll(message).toContain('crossed itself');
+    expect(await message()).toContain('2 separate parts');
+    await expect.poll(() => userPx('before')).toBeGreaterThan(0);
+    expect(Math.abs((await userPx('before')) - 20_000) / 20_000).toBeLessThan(0.05);
+    const bowTie = await userPx('before');
+
+    // Three corners on one line: no area, nothing stored.
+    await click(100, 850);
+    await click(300, 850);
+    await click(500, 850);
+    await page.keyboard.press('Enter');
+    await expect.poll(message).toMatch(/not saved/);
+    await page.keyboard.press('Escape');
+    expect(await userPx('before')).toBe(bowTie);
+
+    // A rectangle over the image's bottom-right corner keeps only the part inside.
+    await pickTool('r', 'rectangle');
+    const from = screenAt(c, 1100, 800);
+    const to = screenAt(c, 1300, 1000);
+    await drag(from, to);
+    await expect.poll(message).toContain('outside the image was cut off');
+    // Unclipped it would be 200 x 200 image px; inside the image about 100 x 100 are left.
+    const outline = Number(
+      await page.getByTestId('selection-before').getByTestId('selection-area').getAttribute('data-px'),
+    );
+    const a = imagePointAt(c, from);
+    expect(Math.abs(outline - (1200 - a.x) * (900 - a.y)) / outline).toBeLessThan(0.08);
+    await expect
+      .poll(async () => Math.abs((await userPx('before')) - bowTie - outline) / outline)
+      .toBeLessThan(0.02);
+    await saved('before');
+    await screenshot(page, 'editor-09c-repaired-and-clipped');
+  });
+
   it('opens the help overlay with ? and closes it with Escape', async () => {
     await page.keyboard.press('?');
     await page.getByTestId('help-overlay').waitFor();
@@ -501,10 +552,10 @@ describe('annotation editor in browser mode', () => {
 
   it('finds everything again after a reload', async () => {
     const values: Record<string, number> = {};
-    for (const role of ['before', 'after'] as const)
-      for (const c of ['roi', 'exclude', 'stained'] as const) values[`${role}-${c}`] = await classPx(role, c);
     await saved('before');
     await saved('after');
+    for (const role of ['before', 'after'] as const)
+      for (const c of ['roi', 'exclude', 'stained'] as const) values[`${role}-${c}`] = await classPx(role, c);
     await page.reload();
     await page.getByTestId('measurements-after').waitFor();
     for (const role of ['before', 'after'] as const)
