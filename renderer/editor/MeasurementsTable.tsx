@@ -60,7 +60,7 @@ export function MeasurementsTable({
       </table>
       <p className="editor-fraction" data-testid="stained-fraction" data-fraction={m.stainedFraction ?? ''}>
         <span>
-          Stained fraction of{' '}
+          Marked stain (&ldquo;Stained collagen&rdquo; shapes and masks), share of{' '}
           {m.hasRoi ? 'the region of interest' : 'the whole image (no region of interest)'} minus exclusions
         </span>
         <strong>{formatPercent(m.stainedFraction)}</strong>

@@ -51,11 +51,11 @@ function Summary({
           className="pane-summary-item"
           title={
             m.hasRoi
-              ? 'Stained share of the region of interest minus exclusions'
-              : 'No region of interest: stained share of the whole image minus exclusions'
+              ? 'Share of the region of interest (minus exclusions) covered by "Stained collagen" marks (brush, wand, detect in region); the automatic stain analysis is in the stain panel'
+              : 'No region of interest: share of the whole image (minus exclusions) covered by "Stained collagen" marks; the automatic stain analysis is in the stain panel'
           }
         >
-          Stained fraction {m.hasRoi ? 'of the ROI' : 'of the whole image'}{' '}
+          Marked stain, share of {m.hasRoi ? 'the ROI' : 'the whole image'}{' '}
           <strong>{formatPercent(m.stainedFraction)}</strong>
         </span>
         {own.map(item)}
