@@ -1,4 +1,4 @@
-import type { IpcMain } from 'electron';
+import type { BrowserWindow, IpcMain, IpcMainInvokeEvent } from 'electron';
 import { apiSchema, isApiMethod, UPLOAD_METHOD, UploadMeta } from '../../shared/api';
 import { fail, ok, type Result } from '../../shared/result';
 import { dispatch } from '../services/dispatch';
@@ -42,12 +42,41 @@ export function createInvokeHandler(options: InvokeHandlerOptions): InvokeHandle
   };
 }
 
-/** Register the handler on the one invoke channel. */
-export function registerIpc(ipcMain: IpcMain, handler: InvokeHandler): void {
-  // senderFrame is null when the frame has gone away (navigated or closed) before the call arrived.
-  ipcMain.handle(INVOKE_CHANNEL, (event, method: unknown, input: unknown) =>
-    handler(event.senderFrame?.url ?? null, method, input),
+/**
+ * Whether an IPC call came from the top frame of the app's own window. The URL check alone would let
+ * any frame of the app's origin through: a frame embedded in the page, or another window or web
+ * contents that somehow loaded an app:// page. Frames are compared by process and routing id, which
+ * identify a frame uniquely (the WebFrameMain objects themselves may be recreated).
+ */
+export function isMainFrameOf(
+  event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>,
+  win: BrowserWindow | null,
+): boolean {
+  if (!win || win.isDestroyed()) return false;
+  const frame = event.senderFrame;
+  const main = win.webContents.mainFrame;
+  return (
+    event.sender === win.webContents &&
+    frame !== null &&
+    frame.processId === main.processId &&
+    frame.routingId === main.routingId
   );
+}
+
+/** Register the handler on the one invoke channel, for calls from the main frame of `getWindow()`. */
+export function registerIpc(
+  ipcMain: IpcMain,
+  handler: InvokeHandler,
+  getWindow: () => BrowserWindow | null,
+): void {
+  ipcMain.handle(INVOKE_CHANNEL, (event, method: unknown, input: unknown) => {
+    if (!isMainFrameOf(event, getWindow())) {
+      console.error(`[dermaquant] refused IPC call from a frame other than the app window's main frame`);
+      return fail('FORBIDDEN', 'Refused: the call did not come from the DermaQuant window.');
+    }
+    // senderFrame is non-null here (checked above); its URL must still be the app's own.
+    return handler(event.senderFrame?.url ?? null, method, input);
+  });
 }
 
 async function stageUpload(services: Services, input: unknown): Promise<Result<unknown>> {

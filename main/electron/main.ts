@@ -30,7 +30,9 @@ function focusMainWindow(): void {
 }
 
 function createMainWindow(): void {
-  const win = new BrowserWindow(mainWindowOptions(path.join(outDir, 'preload.cjs')));
+  const win = new BrowserWindow(
+    mainWindowOptions(path.join(outDir, 'preload.cjs'), { packaged: app.isPackaged }),
+  );
   win.once('ready-to-show', () => win.show());
   win.on('closed', () => {
     if (mainWindow === win) mainWindow = null;
@@ -82,9 +84,12 @@ async function start(): Promise<void> {
         chooseFolder({ dialog, getWindow }, 'New study: choose a new or empty folder', 'Create study here'),
       onStudyOpened: remember,
     }),
+    getWindow,
   );
   const actions = createMenuActions({ services: ready, dialog, getWindow, onStudyOpened: remember });
-  Menu.setApplicationMenu(Menu.buildFromTemplate(buildMenuTemplate(actions, process.platform)));
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(buildMenuTemplate(actions, process.platform, { packaged: app.isPackaged })),
+  );
   ready.onEvent((name, payload) => sendEvent(mainWindow, name, payload));
   createMainWindow();
 }

@@ -11,10 +11,30 @@ export interface MenuActions {
   importImages(): void;
 }
 
+/**
+ * The View menu. Development builds get Electron's own (with Reload and the developer tools); an
+ * installed build only zoom and full screen: a reload there would drop unsaved view state for
+ * nothing, and the developer tools would let anyone at the keyboard run code in the page.
+ */
+function viewMenu(packaged: boolean): MenuItemConstructorOptions {
+  if (!packaged) return { role: 'viewMenu' };
+  return {
+    label: 'View',
+    submenu: [
+      { role: 'resetZoom' },
+      { role: 'zoomIn' },
+      { role: 'zoomOut' },
+      { type: 'separator' },
+      { role: 'togglefullscreen' },
+    ],
+  };
+}
+
 /** The application menu. On macOS the first menu is the app menu, as users there expect. */
 export function buildMenuTemplate(
   actions: MenuActions,
   platform: NodeJS.Platform,
+  build: { packaged: boolean } = { packaged: true },
 ): MenuItemConstructorOptions[] {
   const file: MenuItemConstructorOptions = {
     label: 'File',
@@ -43,7 +63,7 @@ export function buildMenuTemplate(
     ],
   };
   const appMenu: MenuItemConstructorOptions[] = platform === 'darwin' ? [{ role: 'appMenu' }] : [];
-  return [...appMenu, file, { role: 'editMenu' }, { role: 'viewMenu' }, { role: 'windowMenu' }];
+  return [...appMenu, file, { role: 'editMenu' }, viewMenu(build.packaged), { role: 'windowMenu' }];
 }
 
 export interface MenuActionDeps {

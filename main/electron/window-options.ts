@@ -1,10 +1,18 @@
 import type { BrowserWindowConstructorOptions, Session, WebContents } from 'electron';
 
+export interface WindowBuild {
+  /** app.isPackaged: an installed build, where developer tools stay closed. */
+  packaged: boolean;
+}
+
 /**
  * The main window's options. Everything that lets page script reach Node is off; the preload is the
- * only bridge (see preload.ts).
+ * only bridge (see preload.ts). Developer tools exist only in development builds.
  */
-export function mainWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {
+export function mainWindowOptions(
+  preloadPath: string,
+  build: WindowBuild = { packaged: true },
+): BrowserWindowConstructorOptions {
   return {
     width: 1440,
     height: 900,
@@ -27,6 +35,7 @@ export function mainWindowOptions(preloadPath: string): BrowserWindowConstructor
       // A file dropped outside the UI's drop zones must not replace the app with a file:// page.
       navigateOnDragDrop: false,
       spellcheck: false,
+      devTools: !build.packaged,
     },
   };
 }

@@ -91,10 +91,23 @@ export function contentSecurityPolicy(extraImageSources: readonly string[] = [])
     `connect-src ${connect}`,
     "worker-src 'self' blob:",
     "object-src 'none'",
+    "frame-src 'none'",
+    "media-src 'none'",
     "base-uri 'none'",
     "form-action 'none'",
     "frame-ancestors 'none'",
   ].join('; ');
+}
+
+/**
+ * The policy as renderer/index.html repeats it in a <meta> tag: the same directives minus
+ * frame-ancestors, which browsers ignore (with a console error) when it comes from a meta tag.
+ */
+export function metaContentSecurityPolicy(extraImageSources: readonly string[] = []): string {
+  return contentSecurityPolicy(extraImageSources)
+    .split('; ')
+    .filter((directive) => !directive.startsWith('frame-ancestors '))
+    .join('; ');
 }
 
 /** Headers on every response, whatever it carries. */

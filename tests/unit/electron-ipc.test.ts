@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { IpcMain, IpcMainInvokeEvent } from 'electron';
+import type { BrowserWindow, IpcMain, IpcMainInvokeEvent } from 'electron';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createInvokeHandler, registerIpc, type InvokeHandler } from '../../main/electron/ipc';
@@ -152,39 +152,84 @@ describe('IPC calls reach the services', () => {
   });
 });
 
+/** A stand-in window: only the identity of its web contents and main frame matter to the check. */
+function appWindow(destroyed = false) {
+  const webContents = { mainFrame: { processId: 4, routingId: 1, url: APP } };
+  return { isDestroyed: () => destroyed, webContents } as unknown as BrowserWindow;
+}
+
+/** An invoke event as Electron builds it: the sender web contents and the frame the call came from. */
+function invokeEvent(
+  sender: unknown,
+  frame: { processId: number; routingId: number; url: string } | null,
+): IpcMainInvokeEvent {
+  return { sender, senderFrame: frame } as unknown as IpcMainInvokeEvent;
+}
+
+type Listener = (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown;
+
+function registered(handler: InvokeHandler, getWindow: () => BrowserWindow | null): Listener {
+  const handle = vi.fn();
+  registerIpc({ handle } as unknown as IpcMain, handler, getWindow);
+  expect(handle).toHaveBeenCalledOnce();
+  expect(handle.mock.calls[0]?.[0]).toBe(INVOKE_CHANNEL);
+  return handle.mock.calls[0]?.[1] as Listener;
+}
+
 describe('registerIpc', () => {
-  it('handles the one invoke channel and checks the sender frame URL', async () => {
-    const handle = vi.fn();
-    registerIpc(
-      { handle } as unknown as IpcMain,
-      (async (url, method) => ({
-        ok: true,
-        value: { url, method },
-      })) as InvokeHandler,
-    );
-    expect(handle).toHaveBeenCalledOnce();
-    expect(handle.mock.calls[0]?.[0]).toBe(INVOKE_CHANNEL);
-    const listener = handle.mock.calls[0]?.[1] as (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown;
-    const fromApp = { senderFrame: { url: APP } } as unknown as IpcMainInvokeEvent;
+  const echo = (async (url, method) => ({ ok: true, value: { url, method } })) as InvokeHandler;
+
+  it('passes calls from the main frame of the app window on, with the frame URL', async () => {
+    const win = appWindow();
+    const listener = registered(echo, () => win);
+    const fromApp = invokeEvent(win.webContents, { processId: 4, routingId: 1, url: APP });
     await expect(listener(fromApp, 'getStudy', {})).resolves.toEqual({
       ok: true,
       value: { url: APP, method: 'getStudy' },
     });
-    const frameGone = { senderFrame: null } as unknown as IpcMainInvokeEvent;
-    await expect(listener(frameGone, 'getStudy', {})).resolves.toMatchObject({ value: { url: null } });
   });
 
-  it('with the real handler, a vanished sender frame is refused', async () => {
-    const handle = vi.fn();
-    const { handler } = setUp();
-    vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    registerIpc({ handle } as unknown as IpcMain, handler);
-    const listener = handle.mock.calls[0]?.[1] as (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown;
-    const result = (await listener(
-      { senderFrame: null } as unknown as IpcMainInvokeEvent,
-      'getStudy',
-      {},
-    )) as Result<unknown>;
+  it.each([
+    ['a frame inside the page, even of the app origin', 'same', { processId: 4, routingId: 7, url: APP }],
+    ['a frame in another renderer process', 'same', { processId: 9, routingId: 1, url: APP }],
+    ['another web contents showing the app page', 'other', { processId: 4, routingId: 1, url: APP }],
+    ['a frame that has gone away', 'same', null],
+  ] as const)('refuses %s without calling the handler', async (_what, sender, frame) => {
+    const win = appWindow();
+    const handler = vi.fn(echo);
+    const listener = registered(handler, () => win);
+    const log = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const contents = sender === 'same' ? win.webContents : { mainFrame: win.webContents.mainFrame };
+    const result = (await listener(invokeEvent(contents, frame), 'getStudy', {})) as Result<unknown>;
     expect(codeOf(result)).toBe('FORBIDDEN');
+    expect(handler).not.toHaveBeenCalled();
+    expect(log).toHaveBeenCalledWith(expect.stringContaining('refused IPC call'));
+  });
+
+  it('refuses every call when there is no window, or it was destroyed', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const handler = vi.fn(echo);
+    const gone = appWindow(true);
+    for (const getWindow of [() => null, () => gone]) {
+      const listener = registered(handler, getWindow);
+      const event = invokeEvent(gone.webContents, { processId: 4, routingId: 1, url: APP });
+      expect(codeOf((await listener(event, 'getStudy', {})) as Result<unknown>)).toBe('FORBIDDEN');
+    }
+    expect(handler).not.toHaveBeenCalled();
+  });
+
+  it('with the real handler, the main frame must still show the app origin', async () => {
+    const { handler } = setUp();
+    const win = appWindow();
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const listener = registered(handler, () => win);
+    const navigatedAway = invokeEvent(win.webContents, {
+      processId: 4,
+      routingId: 1,
+      url: 'https://evil.example/',
+    });
+    expect(codeOf((await listener(navigatedAway, 'getStudy', {})) as Result<unknown>)).toBe('FORBIDDEN');
+    const fromApp = invokeEvent(win.webContents, { processId: 4, routingId: 1, url: APP });
+    expect(codeOf((await listener(fromApp, 'getStudy', {})) as Result<unknown>)).toBe('ok');
   });
 });

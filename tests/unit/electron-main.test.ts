@@ -25,7 +25,7 @@ const electron = vi.hoisted(() => {
     windows: [] as FakeWindow[],
   };
   class FakeWindow {
-    readonly webContents = { send: vi.fn() };
+    readonly webContents = { send: vi.fn(), mainFrame: { processId: 3, routingId: 1 } };
     readonly loadURL = vi.fn(async () => undefined);
     readonly focus = vi.fn();
     constructor(readonly options: Record<string, unknown>) {
@@ -189,6 +189,8 @@ describe('Electron main process', () => {
       webSecurity: true,
     });
     expect(String(prefs.preload)).toMatch(/preload\.cjs$/);
+    // A development run (app.isPackaged is false here) keeps the developer tools and Reload.
+    expect(prefs.devTools).toBe(true);
     expect(win?.loadURL).toHaveBeenCalledWith('app://dermaquant/index.html');
 
     // better-sqlite3 was loaded from the Electron build path, not node_modules.
@@ -199,21 +201,32 @@ describe('Electron main process', () => {
     expect(mocks.protocol.handle.mock.calls.map((call) => call[0]).sort()).toEqual(['app', 'dq-image']);
     const template = mocks.Menu.buildFromTemplate.mock.calls[0]?.[0] as { label?: string }[];
     expect(template.map((menu) => menu.label)).toContain('File');
+    expect(template).toContainEqual({ role: 'viewMenu' });
     expect(mocks.Menu.setApplicationMenu).toHaveBeenCalledOnce();
 
     // IPC: the reopened recent study answers; a foreign page is refused; changes reach the window.
     expect(mocks.ipcMain.handle).toHaveBeenCalledOnce();
     const [channel, listener] = mocks.ipcMain.handle.mock.calls[0] as [string, Handler];
     expect(channel).toBe(INVOKE_CHANNEL);
-    const fromApp = { senderFrame: { url: 'app://dermaquant/index.html' } } as IpcMainInvokeEvent;
+    const mainFrame = { ...win!.webContents.mainFrame, url: 'app://dermaquant/index.html' };
+    const fromApp = { sender: win?.webContents, senderFrame: mainFrame } as unknown as IpcMainInvokeEvent;
     const study = (await listener(fromApp, 'getStudy', {})) as Result<{ study: { name: string } }>;
     expect(study).toMatchObject({ ok: true, value: { study: { name: 'Recent study' } } });
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    const foreign = { senderFrame: { url: 'https://evil.example/' } } as IpcMainInvokeEvent;
-    expect(await listener(foreign, 'getStudy', {})).toMatchObject({
-      ok: false,
-      error: { code: 'FORBIDDEN' },
-    });
+    const foreign = {
+      sender: win?.webContents,
+      senderFrame: { ...mainFrame, url: 'https://evil.example/' },
+    } as unknown as IpcMainInvokeEvent;
+    const subframe = {
+      sender: win?.webContents,
+      senderFrame: { ...mainFrame, routingId: 2 },
+    } as unknown as IpcMainInvokeEvent;
+    for (const event of [foreign, subframe]) {
+      expect(await listener(event, 'getStudy', {})).toMatchObject({
+        ok: false,
+        error: { code: 'FORBIDDEN' },
+      });
+    }
     vi.mocked(console.error).mockRestore();
     await listener(fromApp, 'addSubject', { code: 'S-9' });
     expect(win?.webContents.send).toHaveBeenCalledWith(EVENT_CHANNEL, 'study-changed', expect.anything());

@@ -17,6 +17,33 @@ afterEach(() => {
 const fileMenu = (template: MenuItemConstructorOptions[]) =>
   (template.find((menu) => menu.label === 'File')?.submenu ?? []) as MenuItemConstructorOptions[];
 
+/** Every role anywhere in a template, submenus included. */
+function rolesIn(items: MenuItemConstructorOptions[]): string[] {
+  return items.flatMap((item) => [
+    ...(item.role ? [item.role] : []),
+    ...(Array.isArray(item.submenu) ? rolesIn(item.submenu) : []),
+  ]);
+}
+
+describe('View menu of an installed build', () => {
+  const actions: MenuActions = {
+    newStudy: async () => {},
+    openStudy: async () => {},
+    importImages: () => {},
+  };
+
+  it.each(['linux', 'darwin', 'win32'] as const)('has no Reload and no developer tools (%s)', (platform) => {
+    const roles = rolesIn(buildMenuTemplate(actions, platform, { packaged: true }));
+    for (const role of ['reload', 'forceReload', 'toggleDevTools', 'viewMenu'])
+      expect(roles).not.toContain(role);
+    expect(roles).toEqual(expect.arrayContaining(['resetZoom', 'zoomIn', 'zoomOut', 'togglefullscreen']));
+  });
+
+  it("keeps Electron's View menu (Reload, developer tools) in a development build", () => {
+    expect(rolesIn(buildMenuTemplate(actions, 'linux', { packaged: false }))).toContain('viewMenu');
+  });
+});
+
 describe('application menu', () => {
   const actions: MenuActions = {
     newStudy: vi.fn(async () => {}),

@@ -158,6 +158,8 @@ describe('app handler', () => {
     expect(ELECTRON_CSP).toContain("img-src 'self' blob: data: dq-image:");
     expect(ELECTRON_CSP).toContain("script-src 'self'");
     expect(ELECTRON_CSP).not.toContain('unsafe');
+    expect(ELECTRON_CSP).toContain("frame-src 'none'");
+    expect(ELECTRON_CSP).toContain("media-src 'none'");
     expect(await response.text()).toContain('<title>DermaQuant</title>');
     const script = await handleAppRequest(rendererDir, new Request('app://dermaquant/assets/app.js'));
     expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');

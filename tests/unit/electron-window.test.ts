@@ -26,6 +26,13 @@ describe('main window options', () => {
   it('does not let a dropped file navigate the window away', () => {
     expect(prefs.navigateOnDragDrop).toBe(false);
   });
+
+  it('opens the developer tools only in a development build', () => {
+    expect(mainWindowOptions('/p.cjs', { packaged: true }).webPreferences?.devTools).toBe(false);
+    expect(mainWindowOptions('/p.cjs', { packaged: false }).webPreferences?.devTools).toBe(true);
+    // Without being told, a build counts as installed.
+    expect(prefs.devTools).toBe(false);
+  });
 });
 
 /** A stand-in for WebContents: a real event emitter plus the window-open handler slot. */
