@@ -1,13 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../main/services';
 import { createStudyDatabase } from '../../main/services/study/create-database';
-import { repoRoot } from '../helpers/paths';
-import { hashTree, makeTempDir, useTempDirs } from '../helpers/temp-dir';
+import { bundleChildScript, type ChildScript } from '../helpers/child-script';
+import { hashTree, useTempDirs } from '../helpers/temp-dir';
 
 // Creating a study is all or nothing: a process killed in the middle of it leaves a folder in which a
 // study can be created (or chosen) again, never a half-made study.sqlite.
@@ -23,8 +21,8 @@ afterEach(() => {
  * written.
  */
 const CHILD_SOURCE = `
-import { StudySession } from ${JSON.stringify(path.join(repoRoot, 'main/services/study/study-session'))};
-import { MIGRATIONS } from ${JSON.stringify(path.join(repoRoot, 'main/services/study/migrations'))};
+import { StudySession } from '@repo/main/services/study/study-session';
+import { MIGRATIONS } from '@repo/main/services/study/migrations';
 const crash = {
   version: MIGRATIONS.length + 1,
   name: 'crash',
@@ -37,30 +35,14 @@ const session = new StudySession(null, { migrations: [...MIGRATIONS, crash] }, '
 session.create(process.argv[2], 'Crashed', new Date().toISOString()).then(() => console.log('finished'));
 `;
 
-let childScript = '';
-let buildDir = '';
+let child: ChildScript;
 beforeAll(async () => {
-  buildDir = makeTempDir('dq-create-child-');
-  const entry = path.join(buildDir, 'crash-child.ts');
-  fs.writeFileSync(entry, CHILD_SOURCE);
-  childScript = path.join(buildDir, 'crash-child.cjs');
-  await build({
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    outfile: childScript,
-    external: ['better-sqlite3', 'sharp'],
-    logLevel: 'warning',
-  });
+  child = await bundleChildScript(CHILD_SOURCE);
 });
-afterAll(() => fs.rmSync(buildDir, { recursive: true, force: true }));
+afterAll(() => child.dispose());
 
 function crashWhileCreating(dir: string): void {
-  const result = spawnSync(process.execPath, [childScript, dir], {
-    encoding: 'utf8',
-    env: { ...process.env, NODE_PATH: path.join(repoRoot, 'node_modules') },
-  });
+  const result = child.run([dir]);
   expect(result.signal, result.stderr).toBe('SIGKILL');
   expect(result.stdout).not.toContain('finished');
 }

@@ -10,6 +10,7 @@ import { toImageRecord } from '../study/repositories';
 import type { ServiceContext } from '../study/service-context';
 import type { OpenStudy } from '../study/study-session';
 import { CACHE_DIR, IMAGES_DIR, STAGING_DIR } from '../study/study-files';
+import { realFileInside } from '../study/path-guard';
 import { storedImageFile, studySubfolder } from '../study/study-paths';
 import { importFile, type SourceFile } from './import-file';
 import { assetPath, writePreviews } from './previews';
@@ -138,11 +139,38 @@ export function importMethods(ctx: ServiceContext): ImportMethods {
         throw new UserError('NOT_FOUND', `There is no image ${kind} with id ${imageId} in this study.`);
       }
       const file = assetPath(study.dir, image.sha256, kind);
-      if (!fs.existsSync(file)) await regeneratePreviews(study, image, limits.maxImagePixels);
+      if (!(await isIntactPreview(study.dir, file)))
+        await regeneratePreviews(study, image, limits.maxImagePixels);
       return { path: file, contentType: 'image/jpeg' };
     },
   };
 }
+
+/**
+ * Whether a cached preview can be served: a regular file inside the study that is a whole JPEG (starts
+ * with SOI and ends with EOI). A crash or power cut while it was written, a full disk or a copy
+ * interrupted can leave it empty or cut short; a browser would show nothing, so it is rebuilt instead.
+ */
+async function isIntactPreview(studyDir: string, file: string): Promise<boolean> {
+  const real = await realFileInside(studyDir, file);
+  if (real === null) return false;
+  const handle = await fsp.open(real, 'r').catch(() => null);
+  if (!handle) return false;
+  try {
+    const { size } = await handle.stat();
+    if (size < 5) return false;
+    const head = Buffer.alloc(3);
+    const tail = Buffer.alloc(2);
+    await handle.read(head, 0, 3, 0);
+    await handle.read(tail, 0, 2, size - 2);
+    return head.equals(JPEG_START) && tail.equals(JPEG_END);
+  } finally {
+    await handle.close();
+  }
+}
+
+const JPEG_START = Buffer.from([0xff, 0xd8, 0xff]);
+const JPEG_END = Buffer.from([0xff, 0xd9]);
 
 /** cache/ is disposable: rebuild an image's preview and thumbnail from its stored copy. */
 async function regeneratePreviews(
@@ -154,7 +182,7 @@ async function regeneratePreviews(
   if (study.readOnly) {
     throw new UserError(
       'STUDY_READ_ONLY',
-      `The preview of ${image.fileName} is missing and the study is read-only, so it cannot be rebuilt. Copy the study to a writable folder.`,
+      `The preview of ${image.fileName} is missing or damaged and the study is read-only, so it cannot be rebuilt. Copy the study to a writable folder.`,
       { file: image.fileName },
     );
   }

@@ -75,8 +75,13 @@ export async function copyWithSha256(source: string, dir: string): Promise<Hashe
   return { tempPath, sha256: hash.digest('hex'), byteSize };
 }
 
-/** Move a finished temporary file to its final name and make the rename durable. */
+/**
+ * Move a finished temporary file to its final name and make the rename durable. The file's bytes are
+ * flushed first: otherwise a power cut can leave the new name pointing at an empty or partial file
+ * (file systems may write the rename before delayed data).
+ */
 export async function commitFile(tempPath: string, finalPath: string): Promise<void> {
+  await fsyncPath(tempPath, 'r+');
   await fsp.rename(tempPath, finalPath);
   await fsyncDir(path.dirname(finalPath));
 }
