@@ -117,24 +117,34 @@ describe('dq-image handler', () => {
     }
   });
 
-  it('refuses a file whose real path leaves the study folder (a symlink planted in the cache)', async () => {
+  it('never serves a file outside the study: a symlink planted in the cache is replaced by a rebuilt file', async () => {
     const asset = await services.imageAsset(imageId, 'thumbnail');
-    const original = fs.readFileSync(asset.path);
+    const secret = path.join(root, 'secret.txt');
     fs.rmSync(asset.path);
-    fs.symlinkSync(path.join(root, 'secret.txt'), asset.path);
+    fs.symlinkSync(secret, asset.path);
+    const response = await handleImageRequest(services, new Request(`dq-image://image/${imageId}/thumbnail`));
+    expect(response.status).toBe(200);
+    const body = Buffer.from(await response.arrayBuffer());
+    expect(body.toString('latin1')).not.toContain(SECRET);
+    expect((await sharp(body).metadata()).format).toBe('jpeg');
+    expect(fs.lstatSync(asset.path).isSymbolicLink()).toBe(false);
+    expect(fs.readFileSync(secret, 'utf8')).toBe(SECRET);
+  });
+
+  it('refuses a path outside the study folder even if the services named one (a bug must not leak files)', async () => {
+    const secret = path.join(root, 'secret.txt');
+    const faulty: Services = {
+      ...services,
+      imageAsset: async () => ({ path: secret, contentType: 'image/jpeg' }),
+    };
     const log = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
-      const response = await handleImageRequest(
-        services,
-        new Request(`dq-image://image/${imageId}/thumbnail`),
-      );
+      const response = await handleImageRequest(faulty, new Request(`dq-image://image/${imageId}/thumbnail`));
       expect(response.status).toBe(403);
       expect(await response.text()).not.toContain(SECRET);
       expect(log).toHaveBeenCalledWith(expect.stringContaining('outside the study folder'));
     } finally {
       log.mockRestore();
-      fs.rmSync(asset.path);
-      fs.writeFileSync(asset.path, original);
     }
   });
 
