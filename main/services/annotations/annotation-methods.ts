@@ -146,17 +146,19 @@ export function annotationMethods(ctx: ServiceContext): AnnotationMethods {
       const prepared = prepareChanges(study, image, input);
       const savedAt = ctx.now();
       let removed = 0;
-      study.db.transaction(() => {
-        refuseIfLocked(study, image.id, 'change its annotations');
-        for (const { annotation } of prepared) {
-          const { id, classId, kind, geometry, name } = annotation;
-          study.repos.annotations.upsert(
-            { key: id, imageId: image.id, classId, kind, geometry, name },
-            savedAt,
-          );
-        }
-        for (const key of input.remove) if (study.repos.annotations.delete(image.id, key)) removed++;
-      })();
+      study.db
+        .transaction(() => {
+          refuseIfLocked(study, image.id, 'change its annotations');
+          for (const { annotation } of prepared) {
+            const { id, classId, kind, geometry, name } = annotation;
+            study.repos.annotations.upsert(
+              { key: id, imageId: image.id, classId, kind, geometry, name },
+              savedAt,
+            );
+          }
+          for (const key of input.remove) if (study.repos.annotations.delete(image.id, key)) removed++;
+        })
+        .immediate();
       return {
         savedAt,
         count: prepared.length + removed,
@@ -166,19 +168,24 @@ export function annotationMethods(ctx: ServiceContext): AnnotationMethods {
 
     async setImageLock({ imageId, locked, reason }) {
       const study = await session.requireWritable();
-      const image = imageOrThrow(study, imageId);
-      if (image.locked === locked) return toImageRecord(image);
-      study.db.transaction(() => {
-        study.repos.images.setLocked(imageId, locked);
-        study.repos.audit.record({
-          at: ctx.now(),
-          kind: locked ? 'image-locked' : 'image-unlocked',
-          entity: 'image',
-          entityId: imageId,
-          detail: { reason },
-        });
-      })();
-      events.emit('study-changed', { reason: locked ? 'image-locked' : 'image-unlocked' });
+      imageOrThrow(study, imageId);
+      // Read and change under the write lock (immediate), so two windows or processes locking at once
+      // record one change, not two.
+      const changedNow = study.db
+        .transaction(() => {
+          if (imageOrThrow(study, imageId).locked === locked) return false;
+          study.repos.images.setLocked(imageId, locked);
+          study.repos.audit.record({
+            at: ctx.now(),
+            kind: locked ? 'image-locked' : 'image-unlocked',
+            entity: 'image',
+            entityId: imageId,
+            detail: { reason },
+          });
+          return true;
+        })
+        .immediate();
+      if (changedNow) events.emit('study-changed', { reason: locked ? 'image-locked' : 'image-unlocked' });
       return toImageRecord(imageOrThrow(study, imageId));
     },
 
@@ -202,13 +209,15 @@ export function annotationMethods(ctx: ServiceContext): AnnotationMethods {
         return annotation && geometry ? [{ ...annotation, geometry }] : [];
       });
       const now = ctx.now();
-      study.db.transaction(() => {
-        refuseIfLocked(study, target.id, 'copy annotations onto it');
-        for (const { classId, kind, geometry, name } of copies) {
-          const key = randomUUID();
-          study.repos.annotations.upsert({ key, imageId: target.id, classId, kind, geometry, name }, now);
-        }
-      })();
+      study.db
+        .transaction(() => {
+          refuseIfLocked(study, target.id, 'copy annotations onto it');
+          for (const { classId, kind, geometry, name } of copies) {
+            const key = randomUUID();
+            study.repos.annotations.upsert({ key, imageId: target.id, classId, kind, geometry, name }, now);
+          }
+        })
+        .immediate();
       return { copied: copies.length };
     },
 

@@ -155,17 +155,19 @@ function insertRecord(
   image: Parameters<OpenStudy['repos']['images']['insert']>[0],
 ): StoredImage | { duplicateOf: StoredImage } {
   try {
-    return study.db.transaction(() => {
-      const inserted = study.repos.images.insert(image);
-      study.repos.audit.record({
-        at: image.importedAt,
-        kind: 'image-imported',
-        entity: 'image',
-        entityId: inserted.id,
-        detail: { fileName: image.fileName, sha256: image.sha256, calibration: image.umPerPx },
-      });
-      return inserted;
-    })();
+    return study.db
+      .transaction(() => {
+        const inserted = study.repos.images.insert(image);
+        study.repos.audit.record({
+          at: image.importedAt,
+          kind: 'image-imported',
+          entity: 'image',
+          entityId: inserted.id,
+          detail: { fileName: image.fileName, sha256: image.sha256, calibration: image.umPerPx },
+        });
+        return inserted;
+      })
+      .immediate();
   } catch (err) {
     const winner = isUniqueViolation(err) ? study.repos.images.findBySha256(image.sha256) : undefined;
     if (winner) return { duplicateOf: winner };

@@ -33,6 +33,16 @@ function timepointOrThrow(study: OpenStudy, timepointId: number) {
   return timepoint;
 }
 
+function refuseLockedCalibration(locked: string[]): void {
+  if (locked.length === 0) return;
+  const one = locked.length === 1;
+  throw new UserError(
+    'LOCKED',
+    `${one ? 'The image' : 'The images'} ${locked.join(', ')} ${one ? 'is' : 'are'} locked: unlock ${one ? 'it' : 'them'} before changing the calibration. Nothing was changed.`,
+    { file: locked[0]! },
+  );
+}
+
 const subjectCodeTaken = (code: string) =>
   new UserError(
     'CONFLICT',
@@ -137,37 +147,35 @@ export function studyMethods(ctx: ServiceContext): StudyMethods {
     async setCalibration({ imageId, umPerPx, source, alsoImageIds = [] }) {
       const study = await session.requireWritable();
       const ids = [imageId, ...new Set(alsoImageIds.filter((id) => id !== imageId))];
-      const images = ids.map((id) => {
-        const image = study.repos.images.get(id);
-        if (!image) throw new UserError('NOT_FOUND', `There is no image with id ${id} in this study.`);
-        return image;
-      });
-      const locked = images.filter((image) => image.locked).map((image) => image.fileName);
-      if (locked.length > 0) {
-        throw new UserError(
-          'LOCKED',
-          `${locked.length === 1 ? 'The image' : 'The images'} ${locked.join(', ')} ${locked.length === 1 ? 'is' : 'are'} locked: unlock ${locked.length === 1 ? 'it' : 'them'} before changing the calibration. Nothing was changed.`,
-          { file: locked[0]! },
-        );
-      }
-      // The changes and their audit records are one transaction: a calibration never changes unrecorded.
-      study.db.transaction(() => {
-        for (const image of images) {
-          study.repos.images.setCalibration(image.id, umPerPx, source);
-          study.repos.audit.record({
-            at: ctx.now(),
-            kind: 'calibration-changed',
-            entity: 'image',
-            entityId: image.id,
-            detail: {
-              from: { umPerPx: image.umPerPx, source: image.calibrationSource },
-              to: { umPerPx, source },
-              // Where a value applied to several images was set (its scale bar or typed value).
-              ...(image.id === imageId ? {} : { appliedFromImageId: imageId }),
-            },
+      // The checks and the changes with their audit records are one transaction, which takes the write
+      // lock first (immediate): another process cannot lock an image between the check and the change,
+      // and a calibration never changes unrecorded.
+      const images = study.db
+        .transaction(() => {
+          const current = ids.map((id) => {
+            const image = study.repos.images.get(id);
+            if (!image) throw new UserError('NOT_FOUND', `There is no image with id ${id} in this study.`);
+            return image;
           });
-        }
-      })();
+          refuseLockedCalibration(current.filter((image) => image.locked).map((image) => image.fileName));
+          for (const image of current) {
+            study.repos.images.setCalibration(image.id, umPerPx, source);
+            study.repos.audit.record({
+              at: ctx.now(),
+              kind: 'calibration-changed',
+              entity: 'image',
+              entityId: image.id,
+              detail: {
+                from: { umPerPx: image.umPerPx, source: image.calibrationSource },
+                to: { umPerPx, source },
+                // Where a value applied to several images was set (its scale bar or typed value).
+                ...(image.id === imageId ? {} : { appliedFromImageId: imageId }),
+              },
+            });
+          }
+          return current;
+        })
+        .immediate();
       changed('calibration-changed');
       return toImageRecord(study.repos.images.get(imageId) ?? images[0]!);
     },

@@ -34,6 +34,8 @@ export class StudySession {
   private folder: string | null;
   private opened: OpenStudy | null = null;
   private opening: Promise<OpenStudy> | null = null;
+  /** Bumped whenever the open study is replaced or closed, so a slower lazy open can tell it lost. */
+  private generation = 0;
 
   constructor(
     studyDir: string | null,
@@ -57,8 +59,18 @@ export class StudySession {
         this.opening = null;
       });
     }
-    this.opened = await this.opening;
-    return this.opened;
+    const generation = this.generation;
+    const study = await this.opening;
+    // Opening can take a while (a migration backs the database up first). If meanwhile another study
+    // was opened or created, or the session closed, that one stands: this connection is closed again
+    // rather than replacing it (or leaking).
+    const standing = this.openedNow();
+    if (generation !== this.generation || (standing !== null && standing !== study)) {
+      if (standing?.db !== study.db) closeStudyDatabase(study.db);
+      return standing;
+    }
+    this.opened = study;
+    return study;
   }
 
   async require(): Promise<OpenStudy> {
@@ -136,12 +148,19 @@ export class StudySession {
     return study;
   }
 
+  /** The open study as it is now (a method, so the compiler does not carry a check across an await). */
+  private openedNow(): OpenStudy | null {
+    return this.opened;
+  }
+
   close(): void {
+    this.generation++;
     if (this.opened) closeStudyDatabase(this.opened.db);
     this.opened = null;
   }
 
   private replace(study: OpenStudy): void {
+    this.generation++;
     if (this.opened && this.opened.db !== study.db) closeStudyDatabase(this.opened.db);
     this.opened = study;
     this.folder = study.dir;
