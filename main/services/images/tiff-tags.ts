@@ -56,8 +56,23 @@ const TYPE_SIZE: Record<number, number> = {
 
 /** Largest tag value read (OME-XML descriptions of big plates can be megabytes). */
 const MAX_VALUE_BYTES = 16 * 1024 * 1024;
+/** All values read from one directory together: a file cannot make the reader load more. */
+const MAX_DIRECTORY_BYTES = 32 * 1024 * 1024;
 /** More entries than any real IFD has: a guard against reading garbage as a directory. */
 const MAX_ENTRIES = 4096;
+
+/**
+ * Per-strip or per-tile arrays: a whole-slide image has millions of entries. Only the first (where the
+ * first strip or tile lies) is ever needed, so only it is read.
+ */
+const FIRST_VALUE_ONLY = new Set<number>([
+  TIFF_TAG.StripOffsets,
+  TIFF_TAG.StripByteCounts,
+  TIFF_TAG.TileOffsets,
+  TIFF_TAG.TileByteCounts,
+]);
+/** Tags whose first value is a position in the file, which must lie inside it. */
+const OFFSET_TAGS = new Set<number>([TIFF_TAG.StripOffsets, TIFF_TAG.TileOffsets]);
 
 export class TiffFormatError extends Error {}
 
@@ -110,18 +125,36 @@ function decodeValues(type: number, count: number, view: DataView, le: boolean):
   return values;
 }
 
-/** Random access to a file: the reader only ever needs a few small reads. */
+/** Random access to a file of known size: the reader only ever needs a few small reads. */
 export interface ByteSource {
+  size: number;
   read(position: number, length: number): Promise<Uint8Array>;
 }
 
 export function bufferSource(bytes: Uint8Array): ByteSource {
   return {
+    size: bytes.length,
     read: async (position, length) => bytes.subarray(position, Math.min(bytes.length, position + length)),
   };
 }
 
+/**
+ * A file position or count read from the file, as a safe number. BigTIFF stores 64-bit values: one
+ * above 2^53 cannot even be represented exactly (and Node refuses to read there), so it is damage.
+ */
+function safeNumber(value: number | bigint, what: string): number {
+  if (typeof value === 'bigint' ? value > BigInt(Number.MAX_SAFE_INTEGER) : !Number.isSafeInteger(value)) {
+    throw new TiffFormatError(`${what} ${value} is not a usable file position`);
+  }
+  return Number(value);
+}
+
 async function readExactly(source: ByteSource, position: number, length: number): Promise<DataView> {
+  if (position + length > source.size) {
+    throw new TiffFormatError(
+      `the file ends early (wanted ${length} bytes at offset ${position} of a ${source.size}-byte file)`,
+    );
+  }
   const bytes = await source.read(position, length);
   if (bytes.length < length) {
     throw new TiffFormatError(`the file ends early (wanted ${length} bytes at offset ${position})`);
@@ -145,43 +178,66 @@ export async function readTiffDirectory(
   if (bigTiff && (header.byteLength < 16 || header.getUint16(4, le) !== 8)) {
     throw new TiffFormatError('a BigTIFF header with an unexpected offset size');
   }
-  const ifdOffset = bigTiff ? Number(header.getBigUint64(8, le)) : header.getUint32(4, le);
+  const ifdOffset = bigTiff
+    ? safeNumber(header.getBigUint64(8, le), 'the directory offset')
+    : header.getUint32(4, le);
   const countSize = bigTiff ? 8 : 2;
   const entrySize = bigTiff ? 20 : 12;
   const countView = await readExactly(source, ifdOffset, countSize);
-  const entryCount = bigTiff ? Number(countView.getBigUint64(0, le)) : countView.getUint16(0, le);
-  if (entryCount === 0 || entryCount > MAX_ENTRIES) {
+  const entryCount = bigTiff ? countView.getBigUint64(0, le) : BigInt(countView.getUint16(0, le));
+  if (entryCount === 0n || entryCount > BigInt(MAX_ENTRIES)) {
     throw new TiffFormatError(`an image directory with ${entryCount} entries`);
   }
-  const entries = await readExactly(source, ifdOffset + countSize, entryCount * entrySize);
+  const entries = await readExactly(source, ifdOffset + countSize, Number(entryCount) * entrySize);
   const tags = new Map<number, TiffValue>();
-  for (let i = 0; i < entryCount; i++) {
+  let budget = MAX_DIRECTORY_BYTES;
+  for (let i = 0; i < Number(entryCount); i++) {
     const at = i * entrySize;
     const tag = entries.getUint16(at, le);
     if (!wantedTags.has(tag)) continue;
     const type = entries.getUint16(at + 2, le);
     const typeSize = TYPE_SIZE[type];
     if (typeSize === undefined) continue;
-    const count = bigTiff ? Number(entries.getBigUint64(at + 4, le)) : entries.getUint32(at + 4, le);
-    const byteLength = count * typeSize;
-    if (byteLength > MAX_VALUE_BYTES) continue;
+    const storedCount = bigTiff ? entries.getBigUint64(at + 4, le) : BigInt(entries.getUint32(at + 4, le));
+    if (storedCount === 0n) continue;
+    // A count too large to be real is simply a value too large to read, like any other over the cap.
+    const fullLength = storedCount * BigInt(typeSize);
     const inlineSize = bigTiff ? 8 : 4;
     const valueAt = at + (bigTiff ? 12 : 8);
+    const count = FIRST_VALUE_ONLY.has(tag) ? 1 : Number(storedCount);
+    const byteLength = count * typeSize;
+    if (byteLength > MAX_VALUE_BYTES || byteLength > budget) continue;
     let valueView: DataView;
-    if (byteLength <= inlineSize) {
+    if (fullLength <= BigInt(inlineSize)) {
       valueView = new DataView(entries.buffer, entries.byteOffset + valueAt, inlineSize);
     } else {
-      const offset = bigTiff ? Number(entries.getBigUint64(valueAt, le)) : entries.getUint32(valueAt, le);
+      const offset = bigTiff
+        ? safeNumber(entries.getBigUint64(valueAt, le), `the value offset of tag ${tag}`)
+        : entries.getUint32(valueAt, le);
       valueView = await readExactly(source, offset, byteLength);
+      budget -= byteLength;
     }
-    tags.set(tag, decodeValues(type, count, valueView, le));
+    const values = decodeValues(type, count, valueView, le);
+    if (OFFSET_TAGS.has(tag)) checkInsideFile(values, tag, source.size);
+    tags.set(tag, values);
   }
   return { littleEndian: le, bigTiff, tags };
 }
 
-/** A ByteSource over an open file handle. */
-export function fileSource(handle: fs.FileHandle): ByteSource {
+/** The first strip or tile must start inside the file (an offset past its end is damage). */
+function checkInsideFile(values: TiffValue, tag: number, size: number): void {
+  const first = Array.isArray(values) ? values[0] : undefined;
+  if (first !== undefined && !(Number.isSafeInteger(first) && first >= 0 && first < size)) {
+    throw new TiffFormatError(
+      `the first ${tag === TIFF_TAG.TileOffsets ? 'tile' : 'strip'} starts at ${first}, beyond the end of the ${size}-byte file`,
+    );
+  }
+}
+
+/** A ByteSource over an open file handle of a file of `size` bytes. */
+export function fileSource(handle: fs.FileHandle, size: number): ByteSource {
   return {
+    size,
     async read(position, length) {
       const bytes = new Uint8Array(length);
       const { bytesRead } = await handle.read(bytes, 0, length, position);
@@ -198,7 +254,7 @@ export async function withTiffFile<T>(
 ): Promise<T> {
   const handle = await fs.open(file, 'r');
   try {
-    const source = fileSource(handle);
+    const source = fileSource(handle, (await handle.stat()).size);
     return await more(await readTiffDirectory(source, wanted), source);
   } finally {
     await handle.close();
