@@ -2,7 +2,7 @@
  * `npm start` (through launch.mjs, after `npm run build`): make sure there is an Electron build of
  * better-sqlite3, then start Electron on this app. Also used by electron-builder's beforeBuild hook.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { ELECTRON_INSTALL_HINT, locateElectronBinary } from './electron-binary';
 import { installedVersion, NativeBindingError, type NativeTarget } from './native-binding';
@@ -25,9 +25,24 @@ function nativeTarget(
   };
 }
 
+/**
+ * The electron package fetches its binary on first use, not at `npm install` (whose dependency scripts
+ * npm may skip). Run its installer once when the binary is missing, so `npm start` works on a machine
+ * with internet access; offline it fails at once and the caller explains what to do.
+ */
+function installElectronBinary(electronDir: string): void {
+  log('The Electron binary is not installed yet: downloading it once (node_modules/electron/install.js).');
+  spawnSync(process.execPath, [path.join(electronDir, 'install.js')], { stdio: 'inherit', cwd: electronDir });
+}
+
 /** Build (if needed) and start. Resolves with the exit code the launcher should exit with. */
 export async function launch(appRoot: string, args: string[]): Promise<number> {
-  const electron = locateElectronBinary(path.join(appRoot, 'node_modules', 'electron'));
+  const electronDir = path.join(appRoot, 'node_modules', 'electron');
+  let electron = locateElectronBinary(electronDir);
+  if (!electron.found) {
+    installElectronBinary(electronDir);
+    electron = locateElectronBinary(electronDir);
+  }
   if (!electron.found) {
     log(`Cannot start the desktop app: ${electron.reason}. ${ELECTRON_INSTALL_HINT}`);
     return 1;

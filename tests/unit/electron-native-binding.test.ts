@@ -133,6 +133,7 @@ describe('launch (npm start)', () => {
     try {
       await expect(launch(appRoot, [])).resolves.toBe(1);
       const said = stderr.mock.calls.map((call) => String(call[0])).join('');
+      expect(said).toMatch(/downloading it once/);
       expect(said).toMatch(/Cannot start the desktop app: the Electron binary was never installed/);
       expect(said).toMatch(/node node_modules\/electron\/install\.js/);
       expect(said).toMatch(/npm run web -- --study DIR/);
@@ -140,5 +141,23 @@ describe('launch (npm start)', () => {
       stderr.mockRestore();
     }
     expect(fs.existsSync(path.join(appRoot, 'out'))).toBe(false);
+  });
+
+  it('runs the electron package installer once when the binary is missing', async () => {
+    const appRoot = tempDir();
+    const electronDir = path.join(appRoot, 'node_modules', 'electron');
+    fs.mkdirSync(electronDir, { recursive: true });
+    // A stand-in for electron's install.js that only records that it ran (the real one downloads).
+    fs.writeFileSync(
+      path.join(electronDir, 'install.js'),
+      "require('fs').writeFileSync(require('path').join(__dirname, 'installer-ran'), 'yes');\n",
+    );
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      await expect(launch(appRoot, [])).resolves.toBe(1);
+    } finally {
+      stderr.mockRestore();
+    }
+    expect(fs.readFileSync(path.join(electronDir, 'installer-ran'), 'utf8')).toBe('yes');
   });
 });
