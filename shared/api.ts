@@ -138,12 +138,19 @@ export type ApiServices = { [M in ApiMethod]: (input: ApiParsedInput<M>) => Prom
 export type ApiClient = { [M in ApiMethod]: (input: ApiInput<M>) => Promise<Result<ApiOutput<M>>> };
 
 /** Events pushed from the Node side to the renderer (IPC 'on' or the HTTP bridge's event stream). */
-export const EVENT_NAMES = ['study-changed', 'menu-command', 'analysis-progress'] as const;
+export const EVENT_NAMES = [
+  'study-changed',
+  'menu-command',
+  'analysis-progress',
+  'annotations-changed',
+] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 export interface EventPayloads {
   'study-changed': { reason: string };
   'menu-command': { command: 'import-images' | 'new-study' | 'open-study' };
   'analysis-progress': { jobId: string; done: number; total: number };
+  /** An image's annotations (or their lock) were saved, copied onto it or locked/unlocked. */
+  'annotations-changed': { imageId: number };
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * The analysis region of an image, read from its annotations (regions of interest and exclusions), and
- * read again when the study changes or the caller asks (e.g. before measuring again after editing).
+ * read again when the study changes, when the editor saves this image's annotations ('annotations-changed')
+ * or when the caller asks (measuring again).
  */
 import { useEffect, useState } from 'react';
 import type { ApiError } from '../../shared/result';
@@ -12,6 +13,9 @@ export type RegionState =
   | { status: 'ready'; value: ImageRegion; key: string }
   | { status: 'failed'; error: ApiError };
 
+/** A burst of editor gestures (autosaved one by one) ends in one re-read, and so one analysis. */
+export const ANNOTATION_SETTLE_MS = 500;
+
 export function useImageRegion(appApi: AppApi, imageId: number, refreshCount: number): RegionState {
   const [state, setState] = useState<{ imageId: number; value: RegionState } | null>(null);
   const [studyChanges, setStudyChanges] = useState(0);
@@ -21,6 +25,22 @@ export function useImageRegion(appApi: AppApi, imageId: number, refreshCount: nu
       appApi.on('study-changed', (e) => e.reason !== 'measurement-added' && setStudyChanges((n) => n + 1)),
     [appApi],
   );
+
+  // The editor autosaves after every gesture: wait until the edits pause, then read once. A changed
+  // region gives a new key, which recomputes the preview and starts a new exact analysis (cancelling
+  // the superseded one); an unchanged region (another class edited) keeps its state and costs nothing.
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const unsubscribe = appApi.on('annotations-changed', (e) => {
+      if (e.imageId !== imageId) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => setStudyChanges((n) => n + 1), ANNOTATION_SETTLE_MS);
+    });
+    return () => {
+      clearTimeout(timer);
+      unsubscribe();
+    };
+  }, [appApi, imageId]);
 
   useEffect(() => {
     let current = true;

@@ -369,7 +369,10 @@ describe('annotation editor services (real SQLite study, real sharp images)', ()
 
     const locked = await must(services, 'setImageLock', { imageId, locked: true, reason: 'measured, final' });
     expect(locked).toMatchObject({ id: imageId, locked: true });
-    expect(events).toEqual([['study-changed', { reason: 'image-locked' }]]);
+    expect(events).toEqual([
+      ['study-changed', { reason: 'image-locked' }],
+      ['annotations-changed', { imageId }],
+    ]);
     // Locking again changes nothing and records nothing.
     await must(services, 'setImageLock', { imageId, locked: true, reason: 'again' });
 
@@ -396,7 +399,14 @@ describe('annotation editor services (real SQLite study, real sharp images)', ()
       { kind: 'image-locked', entityId: imageId, detail: { reason: 'measured, final' } },
       { kind: 'image-unlocked', entityId: imageId, detail: { reason: 'fold missed in the ROI' } },
     ]);
-    expect(events.at(-1)).toEqual(['study-changed', { reason: 'image-unlocked' }]);
+    // Nothing was announced for the refused edits or the second lock; then the unlock and the save.
+    expect(events).toEqual([
+      ['study-changed', { reason: 'image-locked' }],
+      ['annotations-changed', { imageId }],
+      ['study-changed', { reason: 'image-unlocked' }],
+      ['annotations-changed', { imageId }],
+      ['annotations-changed', { imageId }],
+    ]);
   });
 
   it('copies the chosen classes to the paired image under new ids, clipped to its size', async () => {

@@ -159,6 +159,8 @@ export function annotationMethods(ctx: ServiceContext): AnnotationMethods {
           for (const key of input.remove) if (study.repos.annotations.delete(image.id, key)) removed++;
         })
         .immediate();
+      // Views measuring inside this image's regions (the stain panel) re-read them.
+      if (prepared.length + removed > 0) events.emit('annotations-changed', { imageId: image.id });
       return {
         savedAt,
         count: prepared.length + removed,
@@ -185,7 +187,11 @@ export function annotationMethods(ctx: ServiceContext): AnnotationMethods {
           return true;
         })
         .immediate();
-      if (changedNow) events.emit('study-changed', { reason: locked ? 'image-locked' : 'image-unlocked' });
+      if (changedNow) {
+        events.emit('study-changed', { reason: locked ? 'image-locked' : 'image-unlocked' });
+        // getImageAnnotations answers the lock too: an open editor of this image must hear of it.
+        events.emit('annotations-changed', { imageId });
+      }
       return toImageRecord(imageOrThrow(study, imageId));
     },
 
@@ -218,6 +224,7 @@ export function annotationMethods(ctx: ServiceContext): AnnotationMethods {
           }
         })
         .immediate();
+      if (copies.length > 0) events.emit('annotations-changed', { imageId: target.id });
       return { copied: copies.length };
     },
 

@@ -1,0 +1,215 @@
+/**
+ * The stain panel follows the annotation editor: a region of interest drawn with the editor's rectangle
+ * tool (real mouse, in Chromium, against the browser-mode server) is autosaved, the server announces
+ * 'annotations-changed', and the panel re-reads the region and measures again by itself; nobody presses
+ * "Measure again". The exact analysed area must then be the rectangle's pixel count.
+ */
+import type { Page } from 'playwright';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeSlide, type Slide, type Vec3 } from '../helpers/beer-lambert';
+import { readCamera, type CameraReading } from './helpers/viewer';
+import { missingPrerequisites, screenshot, startWebSession, type WebSession } from './helpers/web-session';
+
+// The `purple` preset's vectors (shared/analysis/presets.ts), as in stain-panel.test.ts.
+const PURPLE: Vec3 = [0.44, 0.85, 0.3];
+const PINK: Vec3 = [0.07, 0.99, 0.11];
+
+const slide = (width: number, height: number, seed: number): Slide =>
+  makeSlide({
+    width,
+    height,
+    target: PURPLE,
+    counter: PINK,
+    targetAmount: 0.6,
+    counterAmount: 0.3,
+    tissue: 'full',
+    blobs: [
+      { cx: width * 0.4, cy: height * 0.4, r: 60 },
+      { cx: width * 0.6, cy: height * 0.6, r: 40 },
+    ],
+    noise: 1,
+    seed,
+  });
+
+const BEFORE = slide(900, 700, 21);
+const AFTER = slide(800, 600, 22);
+
+const png = (s: Slide) =>
+  sharp(s.rgb, { raw: { width: s.width, height: s.height, channels: 3 } })
+    .png()
+    .toBuffer();
+
+const grouped = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
+
+/** Pixels whose centre (i + 0.5) lies in [from, to): the analysis' rasterisation rule on one axis. */
+const centresIn = (from: number, to: number) => Math.max(0, Math.ceil(to - 0.5) - Math.ceil(from - 0.5));
+
+const prerequisiteProblem = missingPrerequisites();
+
+describe.skipIf(prerequisiteProblem !== null)('stain panel follows the annotation editor', () => {
+  let session: WebSession;
+  let page: Page;
+  let token: string;
+  const ids = { before: 0, after: 0 };
+  let roiPx = 0;
+
+  async function call<T>(method: string, input: unknown): Promise<T> {
+    const response = await fetch(new URL(`/api/${method}`, session.url), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: JSON.stringify(input),
+    });
+    const body = (await response.json()) as { ok: boolean; value?: T; error?: { message: string } };
+    if (!body.ok) throw new Error(`${method}: ${body.error?.message}`);
+    return body.value as T;
+  }
+
+  async function importPng(timepointId: number, name: string, bytes: Buffer): Promise<number> {
+    const response = await fetch(new URL(`/upload?name=${encodeURIComponent(name)}`, session.url), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/octet-stream', Authorization: `Bearer ${token}` },
+      body: new Uint8Array(bytes),
+    });
+    const staged = (await response.json()) as { ok: boolean; value: unknown };
+    if (!staged.ok) throw new Error(`upload of ${name} failed`);
+    const outcome = await call<{ imported: { id: number }[] }>('importImages', {
+      timepointId,
+      uploads: [staged.value],
+    });
+    if (outcome.imported.length !== 1) throw new Error(`${name} was not imported`);
+    return outcome.imported[0]!.id;
+  }
+
+  const analysedPx = () => page.getByTestId('stain-before-analysedPx').innerText();
+  const status = (role: 'before' | 'after') =>
+    page.getByTestId(`stain-status-${role}`).getAttribute('data-status');
+
+  const screenAt = (c: CameraReading, x: number, y: number) => ({
+    x: Math.round(c.left + c.x + x * c.scale),
+    y: Math.round(c.top + c.y + y * c.scale),
+  });
+
+  async function drawRectangle(x0: number, y0: number, x1: number, y1: number) {
+    const c = await readCamera(page, 'before');
+    const from = screenAt(c, x0, y0);
+    const to = screenAt(c, x1, y1);
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move(to.x, to.y, { steps: 8 });
+    await page.mouse.up();
+  }
+
+  /** The stored rectangles of a class (the editor's own image coordinates), as pixel counts. */
+  async function storedPixelCounts(classId: number): Promise<number[]> {
+    const stored = await call<{
+      annotations: { classId: number; geometry: { polygons?: { outer: number[] }[] } }[];
+    }>('getImageAnnotations', { imageId: ids.before });
+    return stored.annotations
+      .filter((a) => a.classId === classId)
+      .map((a) => {
+        const outer = a.geometry.polygons![0]!.outer;
+        const xs = outer.filter((_, i) => i % 2 === 0);
+        const ys = outer.filter((_, i) => i % 2 === 1);
+        return centresIn(Math.min(...xs), Math.max(...xs)) * centresIn(Math.min(...ys), Math.max(...ys));
+      });
+  }
+
+  const classId = async (role: string) =>
+    (await call<{ id: number; role: string | null }[]>('listAnnotationClasses', {})).find(
+      (c) => c.role === role,
+    )!.id;
+
+  /** Exact status and analysed area together, so the preview's estimate is never taken for the result. */
+  const exactArea = (expected: number) =>
+    expect
+      .poll(async () => `${await status('before')}: ${await analysedPx()}`, { timeout: 30_000 })
+      .toBe(`exact: ${grouped(expected)} px`);
+
+  beforeAll(async () => {
+    session = await startWebSession();
+    page = session.page;
+    token = new URL(session.url).searchParams.get('token') ?? '';
+    await call('createStudy', { name: 'Live regions' });
+    const subject = await call<{ id: number }>('addSubject', { code: 'S01' });
+    const timepoints: number[] = [];
+    for (const label of ['Baseline', 'Week 12']) {
+      timepoints.push((await call<{ id: number }>('addTimepoint', { subjectId: subject.id, label })).id);
+    }
+    ids.before = await importPng(timepoints[0]!, 'baseline.png', await png(BEFORE));
+    ids.after = await importPng(timepoints[1]!, 'week12.png', await png(AFTER));
+    await page.goto(new URL(`/#/pair/${ids.before}/${ids.after}`, session.url).href);
+    await page.getByTestId('stain-panel').waitFor();
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid="stage-before"]')?.getAttribute('data-camera'),
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    await session?.stop();
+  });
+
+  it('measures again inside a rectangle drawn with the editor, without "Measure again"', async () => {
+    // Whole image first: no region, tissue detection off, so the denominator is every pixel.
+    await page.getByTestId('tissue-toggle').uncheck();
+    await expect.poll(() => status('before'), { timeout: 30_000 }).toBe('exact');
+    await expect.poll(analysedPx).toBe(`${grouped(BEFORE.width * BEFORE.height)} px`);
+    const afterBefore = await page.getByTestId('stain-after-analysedPx').innerText();
+
+    // Clicked, not the R shortcut: the focus is still on the tissue checkbox, where keys type.
+    await page.getByTestId('tool-rectangle').click();
+    await expect.poll(() => page.getByTestId('tool-rectangle').getAttribute('aria-pressed')).toBe('true');
+    await page.getByTestId('class-select').selectOption({ label: 'Region of interest' });
+    await drawRectangle(210, 160, 610, 470);
+    await expect.poll(() => page.getByTestId('save-status-before').getAttribute('data-status')).toBe('saved');
+
+    const counts = await storedPixelCounts(await classId('roi'));
+    expect(counts).toHaveLength(1);
+    roiPx = counts[0]!;
+    // A real rectangle of the size dragged (about 400 x 310 image pixels), not a sliver.
+    expect(roiPx).toBeGreaterThan(0.9 * 400 * 310);
+    expect(roiPx).toBeLessThan(1.1 * 400 * 310);
+
+    await expect
+      .poll(() => page.getByTestId('stain-region-before').innerText(), { timeout: 15_000 })
+      .toContain('inside 1 region of interest');
+    await exactArea(roiPx);
+    // The other image's numbers are untouched.
+    expect(await page.getByTestId('stain-after-analysedPx').innerText()).toBe(afterBefore);
+    await screenshot(page, 'stain-live-01-editor-roi');
+  });
+
+  it('measures a burst of edits once: two exclusions drawn in quick succession, one analysis', async () => {
+    const analyses: string[] = [];
+    const count = (request: { url(): string; postData(): string | null }) => {
+      const body = request.postData() ?? '';
+      if (request.url().endsWith('/api/analyzeImage') && body.includes(`"imageId":${ids.before},`)) {
+        analyses.push(body);
+      }
+    };
+    page.on('request', count);
+    try {
+      await page.getByTestId('class-select').selectOption({ label: 'Exclude' });
+      const started = Date.now();
+      await drawRectangle(240, 190, 330, 260);
+      await drawRectangle(420, 330, 560, 440);
+      const burstMs = Date.now() - started;
+      await expect
+        .poll(() => page.getByTestId('stain-region-before').innerText(), { timeout: 15_000 })
+        .toContain('minus 2 exclusions');
+      const excluded = await storedPixelCounts(await classId('exclude'));
+      expect(excluded).toHaveLength(2);
+      await exactArea(roiPx - excluded[0]! - excluded[1]!);
+      // The gestures came closer together than the panel's wait, so they were measured once.
+      expect(burstMs).toBeLessThan(500);
+      expect(analyses).toHaveLength(1);
+    } finally {
+      page.off('request', count);
+    }
+    await screenshot(page, 'stain-live-02-two-exclusions');
+  });
+
+  it('raised no console errors or uncaught exceptions in the page', () => {
+    expect(session.pageProblems).toEqual([]);
+  });
+});
