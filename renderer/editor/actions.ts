@@ -237,12 +237,15 @@ export async function detectInRegion(
   }
 }
 
-/** The typed length of the drawn scale-bar line calibrates the image (and the other one if asked). */
+/**
+ * The typed length of the drawn scale-bar line calibrates the image, and with it `alsoImageIds` (the
+ * paired image, the same objective's images or the whole study, as chosen in the form).
+ */
 export async function applyCalibration(
   store: PairEditorStore,
   api: ApiClient,
   lengthUmText: string,
-  alsoOther: boolean,
+  alsoImageIds: readonly number[],
 ): Promise<boolean> {
   const pending = store.calibration;
   if (!pending) return false;
@@ -253,23 +256,29 @@ export async function applyCalibration(
     imageId: store.records[side].id,
     umPerPx: computed.value,
     source: 'scale-bar',
-    alsoImageIds: alsoOther ? [store.records[other(side)].id] : undefined,
+    alsoImageIds: alsoImageIds.length > 0 ? [...alsoImageIds] : undefined,
   });
   if (!report(store, result)) return false;
   const records: typeof store.records = [...store.records];
   records[side] = result.value;
-  if (alsoOther)
-    records[other(side)] = {
-      ...records[other(side)],
+  const otherSide = other(side);
+  const pairedToo = alsoImageIds.includes(records[otherSide].id);
+  if (pairedToo)
+    records[otherSide] = {
+      ...records[otherSide],
       umPerPx: result.value.umPerPx,
       calibrationSource: 'scale-bar',
     };
   store.updateRecords(records);
   store.setCalibration(null);
-  store.flash(
-    'success',
-    `${alsoOther ? 'Both images' : `The ${sideName(side)} image`} calibrated: ${formatUmPerPx(computed.value)} from the scale bar.`,
-  );
+  const n = alsoImageIds.length;
+  const which =
+    n === 0
+      ? `The ${sideName(side)} image`
+      : n === 1 && pairedToo
+        ? 'Both images'
+        : `The ${sideName(side)} image and ${n} other${n === 1 ? '' : 's'}`;
+  store.flash('success', `${which} calibrated: ${formatUmPerPx(computed.value)} from the scale bar.`);
   return true;
 }
 
@@ -284,4 +293,22 @@ export async function addClass(
   store.setClasses([...store.classes, result.value]);
   store.setActiveClass(result.value.id);
   return true;
+}
+
+/**
+ * Renames and/or recolours a class. Answers null when saved, else the message to show beside the
+ * class (a name taken meanwhile comes back from the server as CONFLICT, in words).
+ */
+export async function updateClass(
+  store: PairEditorStore,
+  api: ApiClient,
+  classId: number,
+  name: string,
+  colour: string,
+): Promise<string | null> {
+  const result = await api.updateAnnotationClass({ classId, name: name.trim(), colour });
+  if (!result.ok) return result.error.message;
+  store.replaceClass(result.value);
+  store.flash('success', `Class “${result.value.name}” saved.`);
+  return null;
 }
