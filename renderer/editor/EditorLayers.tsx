@@ -36,6 +36,7 @@ function MaskLayer({
   useEffect(() => {
     if (!layer.current) return;
     const created = new MaskRenderer(layer.current, session, colourOf);
+    created.setHidden(store.hiddenClassIds);
     renderer.current = created;
     return () => {
       created.destroy();
@@ -45,6 +46,7 @@ function MaskLayer({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [session]);
   useEffect(() => renderer.current?.setColours(colourOf), [colourOf]);
+  useEffect(() => renderer.current?.setHidden(store.hiddenClassIds), [store.hiddenClassIds]);
   const draft = useEditDraft(controller);
   useEffect(() => {
     renderer.current?.setOffset(

@@ -167,8 +167,10 @@ export function ShapesLayer({
   useSessionEvents(session, shapeEvents);
   const { camera } = useStageView();
   const selectedId = session.selectedId;
-  const annotations = session.doc.values();
-  const selected = selectedId === null ? undefined : session.doc.get(selectedId);
+  // Hidden classes are a view choice: their shapes stay in the document and the measurements.
+  const annotations = session.doc.values().filter((a) => !store.isClassHidden(a.classId));
+  const found = selectedId === null ? undefined : session.doc.get(selectedId);
+  const selected = found && !store.isClassHidden(found.classId) ? found : undefined;
   return (
     <Layer listening={false}>
       {annotations.map((annotation) => {

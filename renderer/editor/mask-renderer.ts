@@ -31,6 +31,7 @@ export class MaskRenderer {
   private readonly masks = new Map<string, MaskNodes>();
   private readonly dirty = new Map<string, Set<number> | 'all'>();
   private frame = 0;
+  private hidden: ReadonlySet<number> = new Set();
   private readonly scratch = new ImageData(TILE_SIZE, TILE_SIZE);
   private readonly unsubscribe: () => void;
 
@@ -51,6 +52,20 @@ export class MaskRenderer {
     for (const annotation of this.session.doc.values())
       if (annotation.geometry.type === 'mask') this.dirty.set(annotation.id, 'all');
     this.schedule();
+  }
+
+  /** Classes hidden in the view: their masks stay in the document but are not drawn. */
+  setHidden(hidden: ReadonlySet<number>): void {
+    this.hidden = hidden;
+    this.applyVisibility();
+    this.layer.batchDraw();
+  }
+
+  private applyVisibility(): void {
+    for (const [id, nodes] of this.masks) {
+      const annotation = this.session.doc.get(id);
+      nodes.group.visible(!annotation || !this.hidden.has(annotation.classId));
+    }
   }
 
   /** Shows a mask shifted while the select tool drags it (null puts it back). */
@@ -113,6 +128,8 @@ export class MaskRenderer {
       if (what === 'all') reorder = true;
     }
     this.dirty.clear();
+    // A mask whose class changed (or a new one) follows its class's visibility.
+    this.applyVisibility();
     if (reorder) {
       // Later annotations draw on top, as in the document.
       for (const annotation of this.session.doc.values()) this.masks.get(annotation.id)?.group.moveToTop();

@@ -50,6 +50,8 @@ export class PairEditorStore {
   slots: [SessionSlot, SessionSlot] = [{ status: 'loading' }, { status: 'loading' }];
   classes: AnnotationClass[] = [];
   classesError: ApiError | null = null;
+  /** Classes whose shapes are hidden on both canvases: view state only, never stored. */
+  hiddenClassIds: ReadonlySet<number> = new Set();
   /** Pan first: the pair view behaves as before until a tool is chosen. */
   tool: ToolId = 'pan';
   /** The class new outlines get, and the class brush, eraser and wand work on: remembered apart. */
@@ -209,6 +211,22 @@ export class PairEditorStore {
       this.shapeClassId = (classes.find((c) => c.role === 'roi') ?? classes[0])?.id ?? null;
     if (!has(this.paintClassId))
       this.paintClassId = (classes.find((c) => c.role === 'stained') ?? classes[0])?.id ?? null;
+    this.changed();
+  }
+
+  /** A class renamed or recoloured: replaced (never mutated), so views keyed on the list repaint. */
+  replaceClass(updated: AnnotationClass): void {
+    this.setClasses(this.classes.map((c) => (c.id === updated.id ? updated : c)));
+  }
+
+  isClassHidden = (classId: number): boolean => this.hiddenClassIds.has(classId);
+
+  setClassHidden(classId: number, hidden: boolean): void {
+    if (this.hiddenClassIds.has(classId) === hidden) return;
+    const next = new Set(this.hiddenClassIds);
+    if (hidden) next.add(classId);
+    else next.delete(classId);
+    this.hiddenClassIds = next;
     this.changed();
   }
 

@@ -8,6 +8,7 @@ import type { ImageRecord } from '../../shared/domain';
 import { useAppApi } from '../api/api-context';
 import { loadPair } from './actions';
 import { CalibrationForm } from './CalibrationForm';
+import { ClassManager } from './ClassManager';
 import { EditorLayers } from './EditorLayers';
 import { EditorToolbar } from './EditorToolbar';
 import { ImagePanel } from './ImagePanel';
@@ -31,6 +32,7 @@ function EditorPanel({ store, api }: { store: PairEditorStore; api: ReturnType<t
   useStoreVersion(store);
   return (
     <div className="editor-panel" data-testid="editor-panel">
+      <ClassManager store={store} api={api} />
       <ImagePanel store={store} api={api} side={0} />
       <ImagePanel store={store} api={api} side={1} />
     </div>

@@ -17,7 +17,9 @@ export const PICK_SCREEN_PX = 6;
 
 export function startSelect(ctx: GestureContext, p: Point, info: PointerInfo): Gesture | null {
   const { session, store } = ctx;
-  const hit = hitTest(session.doc.values(), p, PICK_SCREEN_PX / ctx.scale(), session.selectedId);
+  // A hidden class's shapes cannot be picked: what is not shown is not moved by accident.
+  const visible = session.doc.values().filter((a) => !store.isClassHidden(a.classId));
+  const hit = hitTest(visible, p, PICK_SCREEN_PX / ctx.scale(), session.selectedId);
   if (!hit) {
     session.select(null);
     return null;
