@@ -240,4 +240,28 @@ describe('editor: calibration scope and class manager', () => {
     await screenshot(page, 'editor-15-class-shown');
     expect(session.pageProblems).toEqual([]);
   });
+
+  it('hides and shows a class’s painted masks too, without changing what is measured', async () => {
+    await page.locator('body').click({ position: { x: 600, y: 20 } });
+    await pickTool('b', 'brush');
+    expect(await page.getByTestId('class-select').locator('option:checked').textContent()).toBe(
+      'Stained collagen',
+    );
+    await page.getByTestId('brush-size').fill('80');
+    const c = await readCamera(page, 'after');
+    const spot = screenAt(c, 300, 800);
+    const untouched = await colourAt(spot);
+    await drag(screenAt(c, 200, 800), screenAt(c, 400, 800), 6);
+    await expect.poll(() => page.getByTestId('save-status-after').getAttribute('data-status')).toBe('saved');
+    const painted = await colourAt(spot);
+    expect(painted).not.toEqual(untouched);
+    const measured = await page.getByTestId('summary-after').textContent();
+    const stainedRow = page.locator('[data-testid^="class-row-"][data-class-name="Stained collagen"]');
+    await stainedRow.getByTestId('class-row-visible').uncheck();
+    await expect.poll(() => colourAt(spot)).toEqual(untouched);
+    expect(await page.getByTestId('summary-after').textContent()).toBe(measured);
+    await stainedRow.getByTestId('class-row-visible').check();
+    await expect.poll(() => colourAt(spot)).toEqual(painted);
+    expect(session.pageProblems).toEqual([]);
+  });
 });
