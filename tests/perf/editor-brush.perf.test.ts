@@ -12,9 +12,14 @@ import sharp from 'sharp';
 import type { Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices } from '../../main/services';
-import { renderTissue } from './helpers/synthetic-tissue';
-import { readCamera, type CameraReading } from './helpers/viewer';
-import { missingPrerequisites, screenshot, startWebSession, type WebSession } from './helpers/web-session';
+import { renderTissue } from '../e2e/helpers/synthetic-tissue';
+import { readCamera, type CameraReading } from '../e2e/helpers/viewer';
+import {
+  missingPrerequisites,
+  screenshot,
+  startWebSession,
+  type WebSession,
+} from '../e2e/helpers/web-session';
 
 const SIDE = 4096; // 16.8 megapixels
 const MAX_FRAME_MS = 50;

@@ -10,7 +10,12 @@ import type { Page } from 'playwright';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../helpers/beer-lambert';
-import { missingPrerequisites, screenshot, startWebSession, type WebSession } from './helpers/web-session';
+import {
+  missingPrerequisites,
+  screenshot,
+  startWebSession,
+  type WebSession,
+} from '../e2e/helpers/web-session';
 
 const SIZE = 4096;
 const TARGET_MEDIAN_MS = 100;
