@@ -1,13 +1,15 @@
 /**
  * analyzeImageFile: decode an image with sharp and measure its stained area in worker threads.
- * The file is only read. Decoding, hashing and starting the workers overlap; the bands then run on all
- * workers. Bad input (unknown preset, parallel vectors, ROI off the image...) is refused before decoding.
+ * The file is only read. Decoding, hashing and starting the workers overlap, and so do decoding and the
+ * bands: big TIFF/SVS strip by strip (StripExecutor), everything else as two row ranges decoded at once
+ * (SplitDecodeExecutor). Bad input (unknown preset, parallel vectors, ROI off the image...) is refused
+ * before decoding.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { AnalysisInputError } from '../../../shared/analysis/errors';
+import { haloRows } from '../../../shared/analysis/kernel';
 import {
-  inThreadExecutor,
   measureStain,
   precheck,
   type BandExecutor,
@@ -24,14 +26,15 @@ import type { AnalysisRegion } from '../../../shared/analysis/region';
 import { UserError } from '../errors';
 import { decodeToSharedPixels, probeForAnalysis } from './decode-pixels';
 import type { ProbedImage } from '../images/probe';
+import { SplitDecodeExecutor, splitRowFor } from './split-decode-executor';
 import { StripExecutor } from './strip-executor';
-import { defaultHelperCount, HybridExecutor, startPool, type AnalysisWorkerPool } from './worker-pool';
+import { defaultHelperCount, startPool, type AnalysisWorkerPool } from './worker-pool';
 
 /** Default band: about 260 000 pixels: small per-band buffers, and enough bands to keep every worker busy. */
 export const DEFAULT_BAND_PIXELS = 1 << 18;
 /**
  * TIFF and SVS files from this size up are decoded strip by strip (bounded memory); smaller images, and
- * PNG and JPEG (which cannot be read from the middle), are decoded whole.
+ * PNG and JPEG (which libvips reads from the top), are decoded in memory as two row ranges at once.
  */
 export const STRIP_MODE_MIN_PIXELS = 48_000_000;
 /** A strip holds about this many bytes of decoded RGB. */
@@ -143,8 +146,9 @@ export async function analyzeImageFile(
     const probed = await probeForAnalysis(file, maxImagePixels);
     const umPerPx = options.umPerPx ?? probed.calibration?.umPerPx ?? null;
     const geometry = { width: probed.width, height: probed.height, umPerPx };
+    let checked: ResolvedParams;
     try {
-      precheck(protocol, geometry, options.region ?? null);
+      checked = precheck(protocol, geometry, options.region ?? null);
     } catch (err) {
       if (err instanceof AnalysisInputError && /region of interest/.test(err.message)) {
         throw new AnalysisInputError(err.code, `${file}: ${err.message}`);
@@ -181,10 +185,15 @@ export async function analyzeImageFile(
         () => Boolean(options.signal?.aborted),
       );
     } else {
-      const pixels = await decodeToSharedPixels(file, probed, maxImagePixels, pool !== null);
-      stopIfCancelled();
-      pool?.loadImage(pixels);
-      executor = pool ? new HybridExecutor(pool, pixels) : inThreadExecutor(pixels);
+      // Two row ranges decoded at once: the top one is analysed while libvips finishes the bottom one.
+      executor = new SplitDecodeExecutor(
+        pool,
+        probed.height,
+        splitRowFor(probed.height, bandRows),
+        haloRows(checked),
+        (range) => decodeToSharedPixels(file, probed, maxImagePixels, false, range),
+        () => Boolean(options.signal?.aborted),
+      );
     }
     options.onProgress?.({ phase: 'decode', done: 1, total: 1 });
     const outcome: MeasureOutcome = await measureStain(executor, geometry, protocol, options.region ?? null, {

@@ -77,14 +77,17 @@ export async function decodeToSharedPixels(
   range: RowRange | null = null,
   reuse: SharedArrayBuffer | null = null,
 ): Promise<SharedPixels> {
-  // A strip is read with random access (libvips' sequential mode re-reads from the top: a third slower
-  // over a whole-slide image); otherwise as every other decode of an imported image.
-  let pipeline = range
-    ? applyColourFix(
-        sharp(file, { page: 0, failOn: 'warning', limitInputPixels: maxImagePixels }).autoOrient(),
-        probed.colourFix,
-      )
-    : openImagePixels(file, probed.colourFix, { maxImagePixels });
+  // A TIFF or SVS strip is read with random access (libvips' sequential mode re-reads from the top: a third
+  // slower over a whole-slide image); PNG and JPEG, which libvips can only read from the top, and whole
+  // images as every other decode of an imported image.
+  const randomAccess = probed.format === 'tiff' || probed.format === 'svs';
+  let pipeline =
+    range && randomAccess
+      ? applyColourFix(
+          sharp(file, { page: 0, failOn: 'warning', limitInputPixels: maxImagePixels }).autoOrient(),
+          probed.colourFix,
+        )
+      : openImagePixels(file, probed.colourFix, { maxImagePixels });
   // After autoOrient, so the rows are those of the oriented image.
   if (range)
     pipeline = pipeline.extract({ left: 0, top: range.top, width: probed.width, height: range.rows });

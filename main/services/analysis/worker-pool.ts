@@ -148,12 +148,15 @@ export class AnalysisWorkerPool implements BandExecutor {
     jobs: BandJob[],
     onJobDone: () => void,
     local?: (job: BandJob) => unknown,
+    /** Called just before a job is posted to a worker (e.g. to copy its rows into shared memory). */
+    beforeWorkerJob?: (job: BandJob) => void,
   ): Promise<unknown[]> {
     const results: unknown[] = new Array(jobs.length);
     let next = 0;
     const drive = async (worker: Worker): Promise<void> => {
       while (next < jobs.length) {
         const index = next++;
+        beforeWorkerJob?.(jobs[index]!);
         results[index] = await this.runOn(worker, jobs[index]!);
         onJobDone();
       }
