@@ -4,15 +4,14 @@
  * slide), grey and 16-bit images turned into 8-bit sRGB. The pixels land in a SharedArrayBuffer that
  * every worker reads without a copy.
  */
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { PixelBuffer } from '../../../shared/analysis/kernel';
 import { UserError } from '../errors';
 import sharp from 'sharp';
+import { checkImageSource } from '../images/check-source';
 import { applyColourFix } from '../images/colour-fix';
 import { openImagePixels } from '../images/decode';
 import { probeImage, type ProbedImage } from '../images/probe';
-import { sniffFile } from '../images/sniff';
 
 export interface SharedPixels extends PixelBuffer {
   data: Uint8Array;
@@ -23,39 +22,9 @@ export interface SharedPixels extends PixelBuffer {
 /** Check that `file` is an image DermaQuant reads, and learn its size and calibration without decoding. */
 export async function probeForAnalysis(file: string, maxImagePixels: number): Promise<ProbedImage> {
   const fileName = path.basename(file);
-  const stat = await fs.stat(file).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') {
-      throw new UserError('FILE_NOT_FOUND', `${file} does not exist: check the path.`, { file });
-    }
-    if (err.code === 'EACCES' || err.code === 'EPERM') {
-      throw new UserError('FILE_NOT_FOUND', `${file} cannot be read (no permission).`, { file });
-    }
-    throw err;
-  });
-  if (stat.isDirectory()) {
-    throw new UserError('NOT_AN_IMAGE', `${file} is a folder, not an image: give an image file.`, { file });
-  }
-  if (stat.size === 0) {
-    throw new UserError('NOT_AN_IMAGE', `${file} is empty (0 bytes): copy it again from the original.`, {
-      file,
-    });
-  }
-  const sniffed = await sniffFile(file);
-  if (sniffed.kind === 'not-an-image') {
-    throw new UserError(
-      'NOT_AN_IMAGE',
-      `${file} is not an image DermaQuant can read (not a JPEG, PNG or TIFF/SVS file). Give a JPEG, PNG or TIFF image.`,
-      { file },
-    );
-  }
-  if (sniffed.kind === 'unsupported') {
-    throw new UserError(
-      'UNSUPPORTED_FORMAT',
-      `${file} is a ${sniffed.formatName} file, which DermaQuant does not read. Convert it to TIFF (or PNG) and try again.`,
-      { file, format: sniffed.formatName },
-    );
-  }
-  return probeImage(file, fileName, sniffed.container, maxImagePixels);
+  // Messages name the path as given: the caller knows the file by it.
+  const container = await checkImageSource(file, file, 'analysis');
+  return probeImage(file, fileName, container, maxImagePixels);
 }
 
 /** Rows [top, top + rows) of the oriented image, or all of it. */

@@ -7,9 +7,9 @@ import { isUniqueViolation } from '../study/sqlite-errors';
 import type { OpenStudy } from '../study/study-session';
 import { IMAGES_DIR } from '../study/study-files';
 import { studySubfolder } from '../study/study-paths';
+import { checkImageSource } from './check-source';
 import { probeImage } from './probe';
 import { removePreviews, writePreviews } from './previews';
-import { sniffFile } from './sniff';
 import { commitFile, copyWithSha256 } from './stored-files';
 
 export interface SourceFile {
@@ -27,49 +27,6 @@ export type FileOutcome =
 export interface ImportSettings {
   maxImagePixels: number;
   now(): string;
-}
-
-/** Refuse what is plainly not an image before reading the whole file. */
-async function checkSource(source: SourceFile): Promise<'jpeg' | 'png' | 'tiff'> {
-  const { fileName } = source;
-  const stat = await fsp.stat(source.path).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') {
-      throw new UserError('FILE_NOT_FOUND', `${fileName} was not found: check the path and try again.`, {
-        file: fileName,
-      });
-    }
-    throw err;
-  });
-  if (stat.isDirectory()) {
-    throw new UserError(
-      'NOT_AN_IMAGE',
-      `${fileName} is a folder, not an image: choose the image files in it.`,
-      {
-        file: fileName,
-      },
-    );
-  }
-  if (stat.size === 0) {
-    throw new UserError('NOT_AN_IMAGE', `${fileName} is empty (0 bytes): copy it again from the original.`, {
-      file: fileName,
-    });
-  }
-  const sniffed = await sniffFile(source.path);
-  if (sniffed.kind === 'not-an-image') {
-    throw new UserError(
-      'NOT_AN_IMAGE',
-      `${fileName} is not an image DermaQuant can read (it is not a JPEG, PNG or TIFF/SVS file). Choose a JPEG, PNG or TIFF image.`,
-      { file: fileName },
-    );
-  }
-  if (sniffed.kind === 'unsupported') {
-    throw new UserError(
-      'UNSUPPORTED_FORMAT',
-      `${fileName} is a ${sniffed.formatName} file, which DermaQuant does not import. Convert it to TIFF (or PNG) and import that.`,
-      { file: fileName, format: sniffed.formatName },
-    );
-  }
-  return sniffed.container;
 }
 
 function problemFrom(err: unknown, fileName: string): ImportProblem {
@@ -93,7 +50,7 @@ export async function importFile(
   const made: string[] = [];
   let previewsOf: string | null = null;
   try {
-    const container = await checkSource(source);
+    const container = await checkImageSource(source.path, fileName, 'import');
     const imagesDir = await studySubfolder(study.dir, IMAGES_DIR);
     const copy = await copyWithSha256(source.path, imagesDir);
     made.push(copy.tempPath);
