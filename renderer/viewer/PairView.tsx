@@ -76,42 +76,30 @@ export function PairView({ before, after, onBack, toolbarExtras, sidePanel, laye
       </PairToolbar>
       <div className="pair-body">
         <div className="pair-panes">
-          <ViewerPane
-            side={0}
-            role="Before"
-            image={before}
-            camera={state.cameras[0]}
-            onViewport={onViewport}
-            onCamera={onCamera}
-            onZoomAt={onZoomAt}
-            panButtons={editor.panButtons}
-            footer={editor.footers[0]}
-            layers={
-              <>
-                {stain.layers.before}
-                {layers?.before}
-                {editor.layers[0]}
-              </>
-            }
-          />
-          <ViewerPane
-            side={1}
-            role="After"
-            image={after}
-            camera={state.cameras[1]}
-            onViewport={onViewport}
-            onCamera={onCamera}
-            onZoomAt={onZoomAt}
-            panButtons={editor.panButtons}
-            footer={editor.footers[1]}
-            layers={
-              <>
-                {stain.layers.after}
-                {layers?.after}
-                {editor.layers[1]}
-              </>
-            }
-          />
+          {([0, 1] as const).map((side) => {
+            const key = side === 0 ? 'before' : 'after';
+            return (
+              <ViewerPane
+                key={key}
+                side={side}
+                role={side === 0 ? 'Before' : 'After'}
+                image={side === 0 ? before : after}
+                camera={state.cameras[side]}
+                onViewport={onViewport}
+                onCamera={onCamera}
+                onZoomAt={onZoomAt}
+                panButtons={editor.panButtons}
+                footer={editor.footers[side]}
+                layers={
+                  <>
+                    {stain.layers[key]}
+                    {layers?.[key]}
+                    {editor.layers[side]}
+                  </>
+                }
+              />
+            );
+          })}
         </div>
         <aside className="pair-side">
           {stain.panel}
