@@ -11,6 +11,7 @@ import sharp from 'sharp';
 import { checkImageSource } from '../images/check-source';
 import { applyColourFix } from '../images/colour-fix';
 import { openImagePixels } from '../images/decode';
+import { libvipsReason } from '../images/libvips-error';
 import { probeImage, type ProbedImage } from '../images/probe';
 
 export interface SharedPixels extends PixelBuffer {
@@ -66,7 +67,7 @@ export async function decodeToSharedPixels(
   try {
     decoded = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   } catch (err) {
-    const why = ((err as Error).message ?? String(err)).split('\n')[0];
+    const why = libvipsReason(err);
     throw new UserError(
       'CORRUPT_IMAGE',
       `${file} could not be decoded (${why}): it may be truncated or damaged. Copy or export it again from the original.`,

@@ -8,6 +8,7 @@ import type { OpenStudy } from '../study/study-session';
 import { IMAGES_DIR } from '../study/study-files';
 import { studySubfolder } from '../study/study-paths';
 import { checkImageSource } from './check-source';
+import { libvipsReason } from './libvips-error';
 import { probeImage } from './probe';
 import { removePreviews, writePreviews } from './previews';
 import { commitFile, copyWithSha256 } from './stored-files';
@@ -134,11 +135,7 @@ function insertRecord(
 
 /** A decoder failure during the full decode: the file is truncated or damaged. */
 function decodeFailure(err: unknown, fileName: string): UserError {
-  // libvips puts the decoder's own words on the first line, sometimes after a generic one.
-  const lines = ((err as Error).message ?? String(err))
-    .split('\n')
-    .filter((line) => !/failOn setting/.test(line));
-  const reason = lines[0]?.trim() || 'unreadable';
+  const reason = libvipsReason(err);
   if (/pixel limit/i.test(reason)) {
     return new UserError('IMAGE_TOO_LARGE', `${fileName} is over the pixel limit: import a smaller region.`, {
       file: fileName,

@@ -4,6 +4,7 @@ import { UserError } from '../errors';
 import type { ColourFix } from '../study/repositories';
 import { calibrationFromDensity, calibrationFromTiff, type FileCalibration } from './calibration';
 import { detectColourFix } from './colour-fix';
+import { libvipsReason } from './libvips-error';
 import { asText, firstNumber, TIFF_TAG, TiffFormatError, withTiffFile } from './tiff-tags';
 
 /** What import learns about a file before decoding it in full. */
@@ -86,7 +87,7 @@ export async function probeImage(
   try {
     metadata = await sharp(file, { limitInputPixels: false }).metadata();
   } catch (err) {
-    throw corrupt(fileName, (err as Error).message.split('\n')[0] ?? 'unreadable');
+    throw corrupt(fileName, libvipsReason(err));
   }
   const { width, height } = metadata;
   if (!width || !height) throw corrupt(fileName, 'no image size in the file');
