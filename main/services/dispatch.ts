@@ -1,5 +1,6 @@
 import { apiSchema, isApiMethod, type ApiServices } from '../../shared/api';
 import { fail, ok, type Result } from '../../shared/result';
+import { validationMessage } from '../../shared/validation-message';
 import { toApiError } from './errors';
 
 /**
@@ -16,9 +17,7 @@ export async function dispatch(
   }
   const parsed = apiSchema[method].input.safeParse(rawInput ?? {});
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length > 0 ? ` (${issue.path.join('.')})` : '';
-    return fail('INVALID_INPUT', `Invalid input for ${method}${where}: ${issue?.message ?? 'invalid'}.`);
+    return fail('INVALID_INPUT', validationMessage(`Invalid input for ${method}`, parsed.error));
   }
   try {
     // The cast is safe: `parsed.data` was produced by this method's own schema.

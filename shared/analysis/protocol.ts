@@ -4,6 +4,7 @@
  * decoding anything, so a bad preset or threshold is refused before any work.
  */
 import { z } from 'zod';
+import { validationMessage } from '../validation-message';
 import { AnalysisInputError } from './errors';
 import { odOfColour, type Rgb } from './optical-density';
 import { canonicalChannelName, findPreset, PRESET_NAMES } from './presets';
@@ -225,11 +226,9 @@ export function declaredWhite(protocol: AnalysisProtocol): Rgb {
 export function parseProtocol(input: unknown): AnalysisProtocol {
   const parsed = AnalysisProtocol.safeParse(input ?? {});
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length > 0 ? ` (${issue.path.join('.')})` : '';
     throw new AnalysisInputError(
       'INVALID_INPUT',
-      `Invalid analysis protocol${where}: ${issue?.message ?? 'invalid'}.`,
+      validationMessage('Invalid analysis protocol', parsed.error),
     );
   }
   return parsed.data;
