@@ -4,7 +4,6 @@
  * every parameter and the image hash), cancellation, and stain calibration from an image.
  */
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import type { ApiParsedInput, ApiOutput } from '../../../shared/api';
 import { estimateStainsMacenko, regionRowRange, stainFromRegion } from '../../../shared/analysis/calibration';
 import {
@@ -18,7 +17,7 @@ import type { NamedStain } from '../../../shared/analysis/stain-matrix';
 import { UserError } from '../errors';
 import type { OpenStudy } from '../study/study-session';
 import type { ServiceContext } from '../study/service-context';
-import { imagesPath } from '../study/study-files';
+import { storedImageFile } from '../study/study-paths';
 import type { Services } from '../types';
 import { analyzeImageFile, toUserError } from './analyze-file';
 import { decodeToSharedPixels, probeForAnalysis } from './decode-pixels';
@@ -51,12 +50,6 @@ function studyPresetStains(vectors: unknown, name: string): NamedStain[] {
   }
   if (stains.length === 1) return [stains[0]!, findPreset('purple')!.stains[1]!];
   return stains;
-}
-
-function storedImage(study: OpenStudy, imageId: number) {
-  const image = study.repos.images.get(imageId);
-  if (!image) throw new UserError('NOT_FOUND', `There is no image with id ${imageId} in this study.`);
-  return { image, file: path.join(imagesPath(study.dir), image.storedName) };
 }
 
 /** Replace a study preset name by its vectors (built-in names are resolved by the core). */
@@ -115,10 +108,9 @@ export function analysisMethods(ctx: ServiceContext): AnalysisMethods {
       let file: string | null = null;
       try {
         const study = await ctx.session.requireWritable();
-        const stored = storedImage(study, input.imageId);
-        const image = stored.image;
+        const image = study.repos.images.getOrThrow(input.imageId);
         fileName = image.fileName;
-        file = stored.file;
+        file = await storedImageFile(study.dir, image);
         // Direct callers (the CLI) skip the dispatcher's validation: parse here as well.
         const fromStudy = input.protocol === undefined ? study.repos.protocol.get() : undefined;
         const protocol = withStudyPreset(study, parseProtocol(input.protocol ?? fromStudy?.params ?? {}));
@@ -233,7 +225,7 @@ export function analysisMethods(ctx: ServiceContext): AnalysisMethods {
 
     async calibrateStain(input: ApiParsedInput<'calibrateStain'>): Promise<ApiOutput<'calibrateStain'>> {
       const study = input.saveAs ? await ctx.session.requireWritable() : await ctx.session.require();
-      const { image, file } = storedImage(study, input.imageId);
+      const image = study.repos.images.getOrThrow(input.imageId);
       if (input.saveAs && findPreset(input.saveAs)) {
         throw new UserError(
           'CONFLICT',
@@ -247,6 +239,7 @@ export function analysisMethods(ctx: ServiceContext): AnalysisMethods {
         );
       }
       try {
+        const file = await storedImageFile(study.dir, image);
         const probed = await probeForAnalysis(file, ctx.limits.maxImagePixels);
         // Only the rows the region covers are decoded: a whole-slide image need not fit in memory.
         const range = regionRowRange(input.region, probed.height);

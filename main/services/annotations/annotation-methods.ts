@@ -34,15 +34,9 @@ type AnnotationMethods = Pick<
   | 'detectStainInRegion'
 >;
 
-function imageOrThrow(study: OpenStudy, imageId: number): StoredImage {
-  const image = study.repos.images.get(imageId);
-  if (!image) throw new UserError('NOT_FOUND', `There is no image with id ${imageId} in this study.`);
-  return image;
-}
-
 /** Refuses a change to a locked image; re-read inside the transaction so another process cannot slip by. */
 function refuseIfLocked(study: OpenStudy, imageId: number, change: string): void {
-  const image = imageOrThrow(study, imageId);
+  const image = study.repos.images.getOrThrow(imageId);
   if (image.locked) {
     throw new UserError(
       'LOCKED',
@@ -131,7 +125,7 @@ export function annotationMethods(ctx: ServiceContext): AnnotationMethods {
 
     async getImageAnnotations({ imageId }) {
       const study = await session.require();
-      const image = imageOrThrow(study, imageId);
+      const image = study.repos.images.getOrThrow(imageId);
       const annotations = study.repos.annotations.listForImage(imageId).flatMap((row) => {
         const annotation = toApiAnnotation(row);
         return annotation ? [annotation] : [];
@@ -141,7 +135,7 @@ export function annotationMethods(ctx: ServiceContext): AnnotationMethods {
 
     async saveAnnotationChanges(input) {
       const study = await session.requireWritable();
-      const image = imageOrThrow(study, input.imageId);
+      const image = study.repos.images.getOrThrow(input.imageId);
       refuseIfLocked(study, image.id, 'change its annotations');
       const prepared = prepareChanges(study, image, input);
       const savedAt = ctx.now();
@@ -170,12 +164,12 @@ export function annotationMethods(ctx: ServiceContext): AnnotationMethods {
 
     async setImageLock({ imageId, locked, reason }) {
       const study = await session.requireWritable();
-      imageOrThrow(study, imageId);
+      study.repos.images.getOrThrow(imageId);
       // Read and change under the write lock (immediate), so two windows or processes locking at once
       // record one change, not two.
       const changedNow = study.db
         .transaction(() => {
-          if (imageOrThrow(study, imageId).locked === locked) return false;
+          if (study.repos.images.getOrThrow(imageId).locked === locked) return false;
           study.repos.images.setLocked(imageId, locked);
           study.repos.audit.record({
             at: ctx.now(),
@@ -192,7 +186,7 @@ export function annotationMethods(ctx: ServiceContext): AnnotationMethods {
         // getImageAnnotations answers the lock too: an open editor of this image must hear of it.
         events.emit('annotations-changed', { imageId });
       }
-      return toImageRecord(imageOrThrow(study, imageId));
+      return toImageRecord(study.repos.images.getOrThrow(imageId));
     },
 
     async copyAnnotations({ fromImageId, toImageId, classIds }) {
@@ -203,8 +197,8 @@ export function annotationMethods(ctx: ServiceContext): AnnotationMethods {
           'Annotations are copied from one image to another: choose a different target image.',
         );
       }
-      const source = imageOrThrow(study, fromImageId);
-      const target = imageOrThrow(study, toImageId);
+      const source = study.repos.images.getOrThrow(fromImageId);
+      const target = study.repos.images.getOrThrow(toImageId);
       refuseIfLocked(study, target.id, 'copy annotations onto it');
       const missing = unknownClasses(study, classIds);
       if (missing.length > 0) throw unknownClassError(missing);
@@ -230,7 +224,7 @@ export function annotationMethods(ctx: ServiceContext): AnnotationMethods {
 
     async detectStainInRegion({ imageId, region, protocol: given }) {
       const study = await session.require();
-      const image = imageOrThrow(study, imageId);
+      const image = study.repos.images.getOrThrow(imageId);
       const prepared = prepareGeometry({ type: 'polygons', polygons: [region] }, image);
       if (!prepared.ok || prepared.geometry.type !== 'polygons') {
         const reason = prepared.ok ? '' : prepared.reason;

@@ -152,11 +152,7 @@ export function studyMethods(ctx: ServiceContext): StudyMethods {
       // and a calibration never changes unrecorded.
       const images = study.db
         .transaction(() => {
-          const current = ids.map((id) => {
-            const image = study.repos.images.get(id);
-            if (!image) throw new UserError('NOT_FOUND', `There is no image with id ${id} in this study.`);
-            return image;
-          });
+          const current = ids.map((id) => study.repos.images.getOrThrow(id));
           refuseLockedCalibration(current.filter((image) => image.locked).map((image) => image.fileName));
           for (const image of current) {
             study.repos.images.setCalibration(image.id, umPerPx, source);

@@ -80,6 +80,13 @@ export class ImageRepository {
     return usable(row, `image ${id}`);
   }
 
+  /** The image, or NOT_FOUND for an id this study does not have (a stale view, a typed id). */
+  getOrThrow(id: number): StoredImage {
+    const image = this.get(id);
+    if (!image) throw new UserError('NOT_FOUND', `There is no image with id ${id} in this study.`);
+    return image;
+  }
+
   findBySha256(sha256: string): StoredImage | undefined {
     const row = this.db.prepare(`SELECT ${COLUMNS} FROM image WHERE sha256 = ?`).get(sha256) as
       ImageRow | undefined;
