@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -34,7 +35,8 @@ describe('analysis methods of the services object (real study, real sharp, worke
     await sharp(Buffer.from(slide.rgb), { raw: { width: slide.width, height: slide.height, channels: 3 } })
       .png()
       .toFile(file);
-    const services = createServices({ studyDir: path.join(dir, 'study') });
+    const studyDir = path.join(dir, 'study');
+    const services = createServices({ studyDir });
     open.push(services);
     await services.createStudy({ name: 'Analysis' });
     const subject = await services.addSubject({ code: 'S01' });
@@ -47,7 +49,7 @@ describe('analysis methods of the services object (real study, real sharp, worke
     const outcome = await services.importFiles(timepoint.id, [{ path: file, fileName: 'biopsy.png' }]);
     const image = outcome.imported[0]!;
     await services.setCalibration({ imageId: image.id, umPerPx: 0.5, source: 'typed' });
-    return { services, image };
+    return { services, image, studyDir };
   }
 
   it('analyses a stored image, stores the measurement with version, params and hash, and emits progress', async () => {
@@ -162,6 +164,21 @@ describe('analysis methods of the services object (real study, real sharp, worke
       saveAs: 'hed',
     });
     expect(builtInName).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+  });
+
+  it('names a damaged stored copy by its original file name, in analysis and in stain calibration', async () => {
+    const { services, image, studyDir } = await studyWithImage();
+    const stored = path.join(studyDir, 'images', `${image.sha256}.png`);
+    const bytes = await fs.readFile(stored);
+    // The header survives (the image probes), the pixels do not: the decoder names the file it read.
+    await fs.writeFile(stored, bytes.subarray(0, 120));
+    for (const failed of [
+      await dispatch(services, 'analyzeImage', { imageId: image.id }),
+      await dispatch(services, 'calibrateStain', { imageId: image.id, method: 'macenko' }),
+    ]) {
+      expect(failed).toMatchObject({ ok: false, error: { message: expect.stringContaining('biopsy.png') } });
+      expect((failed as { error: { message: string } }).error.message).not.toContain(stored);
+    }
   });
 
   it("keeps one study protocol: analyses without a protocol use it and lock it; changing it then needs 'unlock'", async () => {

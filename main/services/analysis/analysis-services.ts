@@ -19,7 +19,7 @@ import type { OpenStudy } from '../study/study-session';
 import type { ServiceContext } from '../study/service-context';
 import { storedImageFile } from '../study/study-paths';
 import type { Services } from '../types';
-import { analyzeImageFile, toUserError } from './analyze-file';
+import { analyzeImageFile, storedCopyError, toUserError } from './analyze-file';
 import { decodeToSharedPixels, probeForAnalysis } from './decode-pixels';
 import { WorkerPoolCache } from './worker-pool';
 
@@ -175,12 +175,7 @@ export function analysisMethods(ctx: ServiceContext): AnalysisMethods {
           createdAt: row.createdAt,
         };
       } catch (caught) {
-        const err = toUserError(caught, fileName ?? `image ${input.imageId}`);
-        // Messages name the stored copy; the user knows the image by its original name.
-        if (err instanceof UserError && file && fileName && err.message.includes(file)) {
-          throw new UserError(err.code, err.message.split(file).join(fileName), err.detail);
-        }
-        throw err;
+        throw storedCopyError(caught, file, fileName ?? `image ${input.imageId}`);
       } finally {
         running.delete(jobId);
       }
@@ -238,8 +233,9 @@ export function analysisMethods(ctx: ServiceContext): AnalysisMethods {
           'Calibrating from a region needs the region: draw it around pure stain.',
         );
       }
+      let file: string | null = null;
       try {
-        const file = await storedImageFile(study.dir, image);
+        file = await storedImageFile(study.dir, image);
         const probed = await probeForAnalysis(file, ctx.limits.maxImagePixels);
         // Only the rows the region covers are decoded: a whole-slide image need not fit in memory.
         const range = regionRowRange(input.region, probed.height);
@@ -279,7 +275,7 @@ export function analysisMethods(ctx: ServiceContext): AnalysisMethods {
         }
         return { stains, pixels: count, saved: Boolean(input.saveAs) };
       } catch (err) {
-        throw toUserError(err, image.fileName);
+        throw storedCopyError(err, file, image.fileName);
       }
     },
   };

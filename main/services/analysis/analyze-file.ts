@@ -122,6 +122,18 @@ export function toUserError(err: unknown, file: string): unknown {
   return err;
 }
 
+/**
+ * toUserError for a failure reading an image's stored copy (`file`): messages name the stored copy's
+ * path, but the user knows the image by its original name, so that name replaces the path.
+ */
+export function storedCopyError(err: unknown, file: string | null, fileName: string): unknown {
+  const error = toUserError(err, fileName);
+  if (error instanceof UserError && file && error.message.includes(file)) {
+    return new UserError(error.code, error.message.split(file).join(fileName), error.detail);
+  }
+  return error;
+}
+
 function abortPromise(signal: AbortSignal | undefined, file: string): Promise<never> | null {
   if (!signal) return null;
   return new Promise((_, reject) => {

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { ApiParsedInput } from '../../../shared/api';
 import { parseProtocol } from '../../../shared/analysis/protocol';
 import { AnnotationSchema, type Annotation } from '../../../shared/annotations/types';
-import { toUserError } from '../analysis/analyze-file';
+import { storedCopyError } from '../analysis/analyze-file';
 import { withStudyPreset } from '../analysis/analysis-services';
 import { UserError } from '../errors';
 import { toImageRecord, type StoredAnnotation, type StoredImage } from '../study/repositories';
@@ -244,12 +244,7 @@ export function annotationMethods(ctx: ServiceContext): AnnotationMethods {
           maxImagePixels: ctx.limits.maxImagePixels,
         });
       } catch (err) {
-        const error = toUserError(err, image.fileName);
-        // Messages name the stored copy; the user knows the image by its original name.
-        if (error instanceof UserError && error.message.includes(file)) {
-          throw new UserError(error.code, error.message.split(file).join(image.fileName), error.detail);
-        }
-        throw error;
+        throw storedCopyError(err, file, image.fileName);
       }
     },
   };
