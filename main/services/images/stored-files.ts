@@ -15,7 +15,8 @@ import { pipeline } from 'node:stream/promises';
 export const temporaryPath = (dir: string, purpose: string): string =>
   path.join(dir, `.${purpose}-${randomBytes(9).toString('base64url')}.tmp`);
 
-async function fsyncPath(target: string, flags: 'r' | 'r+'): Promise<void> {
+/** Flush a file ('r+') or a folder's entries ('r') to disk. */
+export async function fsyncPath(target: string, flags: 'r' | 'r+'): Promise<void> {
   const handle = await fsp.open(target, flags);
   try {
     await handle.sync();

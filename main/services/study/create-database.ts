@@ -4,6 +4,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { UserError } from '../errors';
+import { fsyncPath } from '../images/stored-files';
 import { applyMigrations } from './migrate';
 import { MIGRATIONS } from './migrations';
 import {
@@ -91,15 +92,6 @@ async function moveIntoPlace(temp: string, dir: string): Promise<void> {
     if (!NO_HARD_LINKS.has(code)) throw err;
     if (fs.existsSync(file)) throw studyExists(dir);
     await fsp.rename(temp, file);
-  }
-}
-
-async function fsyncPath(target: string, flags: 'r' | 'r+'): Promise<void> {
-  const handle = await fsp.open(target, flags);
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }
 
