@@ -30,6 +30,18 @@ export function comparePairs(
   return compareDifferences(differences);
 }
 
+/** Every statistic left out, for one reason that applies to them all. */
+function nothingAvailable(out: PairedComparison, reason: string): PairedComparison {
+  Object.assign(out.unavailable, {
+    meanDifference: reason,
+    sdDifference: reason,
+    ci95: reason,
+    pairedT: reason,
+    wilcoxon: reason,
+  });
+  return out;
+}
+
 export function compareDifferences(differences: readonly number[]): PairedComparison {
   const unavailable: PairedComparison['unavailable'] = {};
   const n = differences.length;
@@ -43,26 +55,10 @@ export function compareDifferences(differences: readonly number[]): PairedCompar
     unavailable,
   };
   if (differences.some((d) => !Number.isFinite(d))) {
-    const reason = 'a difference is not a finite number';
-    Object.assign(unavailable, {
-      meanDifference: reason,
-      sdDifference: reason,
-      ci95: reason,
-      pairedT: reason,
-      wilcoxon: reason,
-    });
-    return out;
+    return nothingAvailable(out, 'a difference is not a finite number');
   }
   if (n === 0) {
-    const reason = 'there are no complete pairs';
-    Object.assign(unavailable, {
-      meanDifference: reason,
-      sdDifference: reason,
-      ci95: reason,
-      pairedT: reason,
-      wilcoxon: reason,
-    });
-    return out;
+    return nothingAvailable(out, 'there are no complete pairs');
   }
   const m = mean(differences);
   out.meanDifference = m;
