@@ -220,8 +220,6 @@ function SideNotes({
       {region.status === 'ready' && (
         <p className="muted">
           <strong>{label}:</strong> {describeRegion(region.value, detectTissue)}
-          {region.value.ignoredMasks > 0 &&
-            ` ${region.value.ignoredMasks} painted region${region.value.ignoredMasks === 1 ? ' is' : 's are'} not used: the analysis takes outlined regions only.`}
         </p>
       )}
       {region.status === 'failed' && (

@@ -1,23 +1,22 @@
 /**
  * The region an image is analysed in, from its annotations: shapes of classes with the role "roi" are
- * the region of interest, shapes of classes with the role "exclude" are cut out of it. Only outlines
- * (polygons) can be sent to the analysis; painted masks in those classes are counted and reported so
- * the user knows they were not used.
+ * the region of interest, shapes of classes with the role "exclude" are cut out of it. Outlines go as
+ * polygons and painted shapes as their encoded masks; the analysis unions both.
  */
 import type { z } from 'zod';
 import type { AnalysisRegionInput } from '../../shared/analysis/api-schemas';
 import type { AnalysisRegion } from '../../shared/analysis/region';
-import type { Annotation, AnnotationClass } from '../../shared/annotations/types';
+import type { Annotation, AnnotationClass, EncodedMask } from '../../shared/annotations/types';
 
 export type RegionInput = z.input<typeof AnalysisRegionInput>;
 
 export interface ImageRegion {
   /** What analyzeImage receives; null = the whole image (or the detected tissue). */
   region: RegionInput | null;
+  /** Outlined polygons and painted masks of ROI classes. */
   roiShapes: number;
+  /** Outlined polygons and painted masks of exclusion classes. */
   excludeShapes: number;
-  /** Painted (mask) shapes of ROI or exclusion classes, which the analysis cannot use. */
-  ignoredMasks: number;
 }
 
 type Rings = number[][];
@@ -36,21 +35,24 @@ export function regionOfAnnotations(
   const roleOf = new Map(classes.map((c) => [c.id, c.role]));
   const include: Rings[] = [];
   const exclude: Rings[] = [];
-  let ignoredMasks = 0;
+  const includeMasks: EncodedMask[] = [];
+  const excludeMasks: EncodedMask[] = [];
   for (const annotation of annotations) {
     const role = roleOf.get(annotation.classId);
     if (role !== 'roi' && role !== 'exclude') continue;
     if (annotation.geometry.type === 'mask') {
-      ignoredMasks++;
+      (role === 'roi' ? includeMasks : excludeMasks).push(annotation.geometry.mask);
       continue;
     }
     (role === 'roi' ? include : exclude).push(...ringsOfAnnotation(annotation));
   }
+  const roiShapes = include.length + includeMasks.length;
+  const excludeShapes = exclude.length + excludeMasks.length;
   const region =
-    include.length === 0 && exclude.length === 0
+    roiShapes === 0 && excludeShapes === 0
       ? null
-      : { include: include.length > 0 ? include : null, exclude };
-  return { region, roiShapes: include.length, excludeShapes: exclude.length, ignoredMasks };
+      : { include: include.length > 0 ? include : null, exclude, includeMasks, excludeMasks };
+  return { region, roiShapes, excludeShapes };
 }
 
 /** The same region in preview pixels (the preview covers the image at previewWidth / width). */
@@ -67,6 +69,10 @@ export function regionInPreview(
   return {
     include: region.include ? region.include.map(scale) : null,
     exclude: (region.exclude ?? []).map(scale),
+    // Masks stay in their own grid; the rasteriser maps mask squares into preview pixels.
+    includeMasks: region.includeMasks ?? [],
+    excludeMasks: region.excludeMasks ?? [],
+    maskPixelFactor: { x: sx, y: sy },
   };
 }
 

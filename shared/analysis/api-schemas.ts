@@ -5,7 +5,13 @@
 import { z } from 'zod';
 import type { MeasureOutcome } from './measure';
 import { AnalysisProtocol } from './protocol';
-import { MAX_NUMBERS_PER_SAVE, MAX_RING_NUMBERS, MAX_RINGS_PER_SHAPE } from '../annotations/types';
+import {
+  EncodedMaskSchema,
+  MAX_MASK_RUNS,
+  MAX_NUMBERS_PER_SAVE,
+  MAX_RING_NUMBERS,
+  MAX_RINGS_PER_SHAPE,
+} from '../annotations/types';
 
 const Id = z.number().int().positive();
 const Vector = z.tuple([z.number(), z.number(), z.number()]);
@@ -15,10 +21,17 @@ const PolygonRings = z
   .min(1)
   .max(MAX_RINGS_PER_SHAPE);
 
+/** Most painted masks in one region, per list (each is already bounded by EncodedMaskSchema). */
+export const MAX_REGION_MASKS = 64;
+
 export const AnalysisRegionInput = z
   .object({
     include: z.array(PolygonRings).max(MAX_RINGS_PER_SHAPE).nullable(),
     exclude: z.array(PolygonRings).max(MAX_RINGS_PER_SHAPE).default([]),
+    /** Painted areas (RLE masks) unioned with `include`; with `include` null they alone are the region. */
+    includeMasks: z.array(EncodedMaskSchema).max(MAX_REGION_MASKS).default([]),
+    /** Painted areas subtracted from the region, like `exclude`. */
+    excludeMasks: z.array(EncodedMaskSchema).max(MAX_REGION_MASKS).default([]),
   })
   .refine(
     (r) => [...(r.include ?? []), ...r.exclude].flat().length <= MAX_RINGS_PER_SHAPE,
@@ -27,6 +40,11 @@ export const AnalysisRegionInput = z
   .refine(
     (r) => [...(r.include ?? []), ...r.exclude].flat(2).length <= MAX_NUMBERS_PER_SAVE,
     `a region has at most ${MAX_NUMBERS_PER_SAVE} coordinates in all`,
+  )
+  .refine(
+    (r) =>
+      [...r.includeMasks, ...r.excludeMasks].reduce((runs, m) => runs + m.counts.length, 0) <= MAX_MASK_RUNS,
+    `a region's masks have at most ${MAX_MASK_RUNS} runs in all`,
   );
 
 /** Client-chosen id of a running analysis, so it can be cancelled and its progress events matched. */

@@ -11,7 +11,7 @@
 import { AnalysisInputError } from './errors';
 import type { PixelBuffer } from './kernel';
 import { odLookupTable, type Rgb } from './optical-density';
-import { RegionRows, type AnalysisRegion } from './region';
+import { hasIncludedArea, RegionRows, type AnalysisRegion } from './region';
 import { angleDegrees, cross, dot, normalize, type Vec3 } from './stain-matrix';
 
 /** Pixels whose summed OD is at most this are near-white and left out of a calibration. */
@@ -41,18 +41,22 @@ function forEachPixel(
   }
 }
 
-/** Image rows [top, top + rows) that the region's polygons can touch (all rows without a region). */
+/** Image rows [top, top + rows) that the region's polygons and masks can touch (all rows without a region). */
 export function regionRowRange(region: AnalysisRegion | null, height: number): { top: number; rows: number } {
-  if (!region?.include) return { top: 0, rows: height };
+  if (!region || !hasIncludedArea(region)) return { top: 0, rows: height };
   let minY = Infinity;
   let maxY = -Infinity;
-  for (const polygon of region.include) {
+  for (const polygon of region.include ?? []) {
     for (const ring of polygon) {
       for (let i = 1; i < ring.length; i += 2) {
         minY = Math.min(minY, ring[i]!);
         maxY = Math.max(maxY, ring[i]!);
       }
     }
+  }
+  for (const mask of region.includeMasks ?? []) {
+    minY = Math.min(minY, mask.top * mask.scale);
+    maxY = Math.max(maxY, (mask.top + mask.height) * mask.scale);
   }
   const top = Math.max(0, Math.min(height, Math.floor(minY)));
   const end = Math.max(top, Math.min(height, Math.ceil(maxY) + 1));

@@ -9,7 +9,7 @@ import { runBandJob, type BandJob } from './band-jobs';
 import { AMOUNT_SCALE, prepareKernel } from './kernel';
 import { whiteFromBrightHistogram } from './optical-density';
 import { declaredWhite, resolveProtocol, type AnalysisProtocol, type ResolvedParams } from './protocol';
-import { regionPixelCount, type AnalysisRegion } from './region';
+import { hasIncludedArea, regionPixelCount, type AnalysisRegion } from './region';
 import { applySizeFilters } from './size-filters';
 import { HISTOGRAM_BINS, otsuBin, thresholdOfBin, triangleBin } from './thresholds';
 
@@ -69,10 +69,10 @@ export function precheck(
 ): ResolvedParams {
   const params = resolveProtocol(protocol, {
     umPerPx: image.umPerPx,
-    hasRoi: Boolean(region?.include),
+    hasRoi: hasIncludedArea(region),
     white: declaredWhite(protocol),
   });
-  if (region?.include && regionPixelCount(region, image.width, image.height) === 0) {
+  if (region && hasIncludedArea(region) && regionPixelCount(region, image.width, image.height) === 0) {
     throw new AnalysisInputError(
       'INVALID_INPUT',
       `The region of interest covers no pixel of the ${image.width} x ${image.height} image (outside it, empty, or wholly excluded): ` +
@@ -114,7 +114,7 @@ export async function measureStain(
     const estimate = whiteFromBrightHistogram(sum, width * height);
     params = resolveProtocol(protocol, {
       umPerPx,
-      hasRoi: Boolean(region?.include),
+      hasRoi: hasIncludedArea(region),
       white: estimate.rgb,
       whiteNote: estimate.note,
     });

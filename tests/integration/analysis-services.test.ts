@@ -103,7 +103,7 @@ describe('analysis methods of the services object (real study, real sharp, worke
     const calibrated = await services.calibrateStain({
       imageId: image.id,
       method: 'region',
-      region: { include: [[square]], exclude: [] },
+      region: { include: [[square]], exclude: [], includeMasks: [], excludeMasks: [] },
       saveAs: 'lab-purple',
     });
     expect(calibrated.saved).toBe(true);

@@ -261,7 +261,12 @@ describe('dermaquant analyze and compare (spawned CLI)', () => {
       await services.calibrateStain({
         imageId: image.id,
         method: 'region',
-        region: { include: [[[0, 0, 300, 0, 300, 200, 0, 200]]], exclude: [] },
+        region: {
+          include: [[[0, 0, 300, 0, 300, 200, 0, 200]]],
+          exclude: [],
+          includeMasks: [],
+          excludeMasks: [],
+        },
         saveAs: 'lab-stain',
       });
     } finally {

@@ -123,17 +123,35 @@ describe('analysis region from annotations', () => {
     expect(r.region).toEqual({
       include: [[square(0, 0, 100), square(10, 10, 20)]],
       exclude: [[square(50, 50, 10)]],
+      includeMasks: [{ scale: 1, left: 0, top: 0, width: 1, height: 1, counts: [0, 1] }],
+      excludeMasks: [],
     });
-    expect(r).toMatchObject({ roiShapes: 1, excludeShapes: 1, ignoredMasks: 1 });
+    expect(r).toMatchObject({ roiShapes: 2, excludeShapes: 1 });
     expect(describeRegion(r, true)).toBe(
-      'Measured inside 1 region of interest (tissue only), minus 1 exclusion.',
+      'Measured inside 2 regions of interest (tissue only), minus 1 exclusion.',
     );
-    expect(describeRegion(r, false)).toBe('Measured inside 1 region of interest, minus 1 exclusion.');
+    expect(describeRegion(r, false)).toBe('Measured inside 2 regions of interest, minus 1 exclusion.');
+  });
+
+  it('sends painted ROI and exclusion masks with the region, and alone they make a region too', () => {
+    const painted = regionOfAnnotations([mask(2)], classes);
+    expect(painted.region).toEqual({
+      include: null,
+      exclude: [],
+      includeMasks: [],
+      excludeMasks: [{ scale: 1, left: 0, top: 0, width: 1, height: 1, counts: [0, 1] }],
+    });
+    expect(describeRegion(painted, false)).toBe('Measured in the whole image, minus 1 exclusion.');
   });
 
   it('keeps the whole image (or tissue) as the region when only exclusions are drawn, and nothing at all without', () => {
     const onlyCuts = regionOfAnnotations([polygons(2, square(5, 5, 5))], classes);
-    expect(onlyCuts.region).toEqual({ include: null, exclude: [[square(5, 5, 5)]] });
+    expect(onlyCuts.region).toEqual({
+      include: null,
+      exclude: [[square(5, 5, 5)]],
+      includeMasks: [],
+      excludeMasks: [],
+    });
     expect(describeRegion(onlyCuts, true)).toBe('Measured in the detected tissue, minus 1 exclusion.');
     const none = regionOfAnnotations([polygons(3, square(0, 0, 4))], classes);
     expect(none.region).toBeNull();
@@ -145,7 +163,12 @@ describe('analysis region from annotations', () => {
       [polygons(1, [0, 0, 10, 10]), polygons(1, square(0, 0, 9), [[1, 1]])],
       classes,
     );
-    expect(r.region).toEqual({ include: [[square(0, 0, 9)]], exclude: [] });
+    expect(r.region).toEqual({
+      include: [[square(0, 0, 9)]],
+      exclude: [],
+      includeMasks: [],
+      excludeMasks: [],
+    });
   });
 
   it('scales a region to the preview', () => {
@@ -157,6 +180,9 @@ describe('analysis region from annotations', () => {
     expect(preview).toEqual({
       include: [[[0, 0, 500, 0, 500, 333.3333333333333, 0, 333.3333333333333]]],
       exclude: [[[50, 66.66666666666666, 100, 66.66666666666666, 100, 100, 50, 100]]],
+      includeMasks: [],
+      excludeMasks: [],
+      maskPixelFactor: { x: 0.5, y: 1 / 3 },
     });
     expect(regionInPreview(null, { width: 1, height: 1 }, { width: 1, height: 1 })).toBeNull();
   });

@@ -13,6 +13,7 @@ import {
   type AnalysisProtocol,
 } from '../../../shared/analysis/protocol';
 import { findPreset, STAIN_PRESETS } from '../../../shared/analysis/presets';
+import { hasIncludedArea } from '../../../shared/analysis/region';
 import type { NamedStain } from '../../../shared/analysis/stain-matrix';
 import { UserError } from '../errors';
 import type { OpenStudy } from '../study/study-session';
@@ -227,7 +228,7 @@ export function analysisMethods(ctx: ServiceContext): AnalysisMethods {
           `"${input.saveAs}" is a built-in preset: save the calibration under another name.`,
         );
       }
-      if (input.method === 'region' && !input.region?.include) {
+      if (input.method === 'region' && !hasIncludedArea(input.region)) {
         throw new UserError(
           'INVALID_INPUT',
           'Calibrating from a region needs the region: draw it around pure stain.',
