@@ -1,12 +1,11 @@
-import path from 'node:path';
-import sharp from 'sharp';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createServices, type Services } from '../../main/services';
+import { type Services } from '../../main/services';
 import { dispatch } from '../../main/services/dispatch';
 import { findPreset } from '../../shared/analysis/presets';
 import { encodeRuns } from '../../shared/annotations/rle';
 import type { EncodedMask } from '../../shared/annotations/types';
 import { makeSlide, randomBlobs, type Vec3 } from '../helpers/beer-lambert';
+import { studyWithImages } from '../helpers/annotation-study';
 import { ensureMainBuilt } from '../helpers/build-main';
 import { useTempDirs } from '../helpers/temp-dir';
 
@@ -73,24 +72,11 @@ describe('painted (mask) regions in analyzeImage (real study, real sharp, worker
   const edge = paintedMask({ left: 60, top: 40, width: 8, height: 8, scale: 4 }, (i, j) => (i + j) % 3 !== 0);
 
   async function studyWithImage() {
-    const src = tempDir();
-    const file = path.join(src, 'biopsy.png');
-    await sharp(Buffer.from(slide.rgb), { raw: { width: slide.width, height: slide.height, channels: 3 } })
-      .png()
-      .toFile(file);
-    const services = createServices({ studyDir: path.join(tempDir(), 'study') });
-    open.push(services);
-    await services.createStudy({ name: 'Masks' });
-    const subject = await services.addSubject({ code: 'S01' });
-    const timepoint = await services.addTimepoint({
-      subjectId: subject.id,
-      label: 'before',
-      session: 0,
-      date: null,
-    });
-    const image = (await services.importFiles(timepoint.id, [{ path: file, fileName: 'biopsy.png' }]))
-      .imported[0]!;
-    return { services, image };
+    const study = await studyWithImages(tempDir(), [
+      { width: slide.width, height: slide.height, rgb: slide.rgb },
+    ]);
+    open.push(study.services);
+    return { services: study.services, image: study.images[0]! };
   }
 
   it('subtracts a painted exclusion pixel for pixel, and measures inside a painted ROI', async () => {
