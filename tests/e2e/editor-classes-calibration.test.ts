@@ -11,7 +11,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices } from '../../main/services';
 import { tissueJpeg, tissuePng, tissueTiff } from './helpers/synthetic-tissue';
-import { imagePointAt, readCamera, type CameraReading } from './helpers/viewer';
+import { drag, imagePointAt, readCamera, screenAt } from './helpers/viewer';
 import { missingPrerequisites, screenshot, startWebSession, type WebSession } from './helpers/web-session';
 
 const TIFF = { width: 1200, height: 900, blobs: 6, seed: 7 };
@@ -59,21 +59,9 @@ describe('editor: calibration scope and class manager', () => {
   let ids: Record<string, number>;
   let pairHash: string;
 
-  const screenAt = (c: CameraReading, x: number, y: number) => ({
-    x: Math.round(c.left + c.x + x * c.scale),
-    y: Math.round(c.top + c.y + y * c.scale),
-  });
-
   async function pickTool(key: string, testId: string) {
     await page.keyboard.press(key);
     await expect.poll(() => page.getByTestId(`tool-${testId}`).getAttribute('aria-pressed')).toBe('true');
-  }
-
-  async function drag(from: { x: number; y: number }, to: { x: number; y: number }, steps = 8) {
-    await page.mouse.move(from.x, from.y);
-    await page.mouse.down();
-    await page.mouse.move(to.x, to.y, { steps });
-    await page.mouse.up();
   }
 
   async function openPair() {
@@ -91,7 +79,7 @@ describe('editor: calibration scope and class manager', () => {
     const c = await readCamera(page, 'before');
     const from = screenAt(c, 100, y);
     const to = screenAt(c, 700, y);
-    await drag(from, to, 6);
+    await drag(page, from, to, 6);
     await page.getByTestId('calibration-form').waitFor();
     return Math.abs(imagePointAt(c, to).x - imagePointAt(c, from).x);
   }
@@ -190,7 +178,7 @@ describe('editor: calibration scope and class manager', () => {
     const c = await readCamera(page, 'before');
     const centre = screenAt(c, 600, 450);
     const untouched = await colourAt(centre);
-    await drag(screenAt(c, 450, 330), screenAt(c, 750, 570));
+    await drag(page, screenAt(c, 450, 330), screenAt(c, 750, 570));
     await expect.poll(() => page.getByTestId('save-status-before').getAttribute('data-status')).toBe('saved');
     const red = await colourAt(centre);
     expect(red[0]! - red[2]!).toBeGreaterThan(untouched[0]! - untouched[2]! + 20);
@@ -251,7 +239,7 @@ describe('editor: calibration scope and class manager', () => {
     const c = await readCamera(page, 'after');
     const spot = screenAt(c, 300, 800);
     const untouched = await colourAt(spot);
-    await drag(screenAt(c, 200, 800), screenAt(c, 400, 800), 6);
+    await drag(page, screenAt(c, 200, 800), screenAt(c, 400, 800), 6);
     await expect.poll(() => page.getByTestId('save-status-after').getAttribute('data-status')).toBe('saved');
     const painted = await colourAt(spot);
     expect(painted).not.toEqual(untouched);

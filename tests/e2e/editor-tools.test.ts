@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices } from '../../main/services';
 import { signedRingArea } from '../../shared/geometry/measure';
 import { tissuePng, tissueTiff } from './helpers/synthetic-tissue';
-import { imagePointAt, readCamera, type CameraReading } from './helpers/viewer';
+import { drag, imagePointAt, readCamera, screenAt } from './helpers/viewer';
 import { missingPrerequisites, screenshot, startWebSession, type WebSession } from './helpers/web-session';
 
 const BEFORE = { width: 1200, height: 900, blobs: 6, seed: 7 };
@@ -85,22 +85,9 @@ describe('annotation editor in browser mode', () => {
     expect.poll(() => page.getByTestId(`save-status-${role}`).getAttribute('data-status')).toBe('saved');
   const message = () => page.getByTestId('editor-message').textContent();
 
-  /** Screen point of an image point, rounded to whole pixels (mouse events carry integer positions). */
-  const screenAt = (c: CameraReading, x: number, y: number) => ({
-    x: Math.round(c.left + c.x + x * c.scale),
-    y: Math.round(c.top + c.y + y * c.scale),
-  });
-
   async function pickTool(key: string, testId: string) {
     await page.keyboard.press(key);
     await expect.poll(() => page.getByTestId(`tool-${testId}`).getAttribute('aria-pressed')).toBe('true');
-  }
-
-  async function drag(from: { x: number; y: number }, to: { x: number; y: number }, steps = 8) {
-    await page.mouse.move(from.x, from.y);
-    await page.mouse.down();
-    await page.mouse.move(to.x, to.y, { steps });
-    await page.mouse.up();
   }
 
   beforeAll(async () => {
@@ -178,7 +165,7 @@ describe('annotation editor in browser mode', () => {
     const c = await readCamera(page, 'before');
     const from = screenAt(c, 400, 300);
     const to = screenAt(c, 600, 500);
-    await drag(from, to);
+    await drag(page, from, to);
     const a = imagePointAt(c, from);
     const b = imagePointAt(c, to);
     const expected = Math.abs((b.x - a.x) * (b.y - a.y));
@@ -196,7 +183,7 @@ describe('annotation editor in browser mode', () => {
     );
     await page.getByTestId('brush-size').fill('60');
     const c = await readCamera(page, 'before');
-    await drag(screenAt(c, 250, 600), screenAt(c, 900, 600), 12);
+    await drag(page, screenAt(c, 250, 600), screenAt(c, 900, 600), 12);
     await expect.poll(() => classPx('before', 'stained')).toBeGreaterThan(0);
     await saved('before');
     const painted = await classPx('before', 'stained');
@@ -206,7 +193,7 @@ describe('annotation editor in browser mode', () => {
     expect(await fraction('before')).toBeGreaterThan(0);
 
     await pickTool('e', 'eraser');
-    await drag(screenAt(c, 500, 520), screenAt(c, 500, 680), 6);
+    await drag(page, screenAt(c, 500, 520), screenAt(c, 500, 680), 6);
     await expect.poll(() => classPx('before', 'stained')).toBeLessThan(painted);
     // The panel follows a stroke every 50 ms: read the final number once the stroke is saved.
     await saved('before');
@@ -229,7 +216,7 @@ describe('annotation editor in browser mode', () => {
     const before = await classPx('before', 'stained');
     const c = await readCamera(page, 'before');
     await page.keyboard.down('Alt');
-    await drag(screenAt(c, 300, 560), screenAt(c, 300, 640), 4);
+    await drag(page, screenAt(c, 300, 560), screenAt(c, 300, 640), 4);
     await page.keyboard.up('Alt');
     await expect.poll(() => classPx('before', 'stained')).toBeLessThan(before);
     await page.keyboard.press('Control+z');
@@ -295,7 +282,7 @@ describe('annotation editor in browser mode', () => {
     const plain = await classPx('after', 'stained');
     await page.keyboard.press('Control+z');
     await expect.poll(() => classPx('after', 'stained')).toBe(0);
-    await drag(seed, { x: seed.x + 60, y: seed.y }, 10);
+    await drag(page, seed, { x: seed.x + 60, y: seed.y }, 10);
     await expect.poll(() => classPx('after', 'stained')).toBeGreaterThan(plain);
     expect(await message()).toMatch(/tolerance \d+/);
     await saved('after');
@@ -308,7 +295,7 @@ describe('annotation editor in browser mode', () => {
     const c = await readCamera(page, 'after');
     const from = screenAt(c, 100, 1000);
     const to = screenAt(c, 500, 1000);
-    await drag(from, to, 6);
+    await drag(page, from, to, 6);
     await page.getByTestId('calibration-form').waitFor();
     const lengthPx = Math.abs(imagePointAt(c, to).x - imagePointAt(c, from).x);
     await screenshot(page, 'editor-05-calibration-line');
@@ -334,14 +321,14 @@ describe('annotation editor in browser mode', () => {
     const stained = await classPx('before', 'stained');
     await pickTool('b', 'brush');
     const c = await readCamera(page, 'before');
-    await drag(screenAt(c, 700, 250), screenAt(c, 800, 250), 4);
+    await drag(page, screenAt(c, 700, 250), screenAt(c, 800, 250), 4);
     await expect.poll(message).toContain('locked');
     expect(await classPx('before', 'stained')).toBe(stained);
     await screenshot(page, 'editor-06-locked');
 
     await page.getByTestId('lock-before').click();
     await expect.poll(() => page.getByTestId('lock-before').getAttribute('aria-pressed')).toBe('false');
-    await drag(screenAt(c, 700, 250), screenAt(c, 800, 250), 4);
+    await drag(page, screenAt(c, 700, 250), screenAt(c, 800, 250), 4);
     await expect.poll(() => classPx('before', 'stained')).toBeGreaterThan(stained);
     await saved('before');
   });
@@ -390,7 +377,7 @@ describe('annotation editor in browser mode', () => {
     const c = await readCamera(page, 'after');
     const from = screenAt(c, 1100, 200);
     const to = screenAt(c, 1400, 500);
-    await drag(from, to);
+    await drag(page, from, to);
     const a = imagePointAt(c, from);
     const b = imagePointAt(c, to);
     const ellipse = (Math.PI * Math.abs(b.x - a.x) * Math.abs(b.y - a.y)) / 4;
@@ -433,7 +420,7 @@ describe('annotation editor in browser mode', () => {
     );
 
     // Move it up by 100 image px: same area, new place.
-    await drag(ellipseAt, screenAt(c, 1250, 250), 6);
+    await drag(page, ellipseAt, screenAt(c, 1250, 250), 6);
     await saved('after');
     // Moved by whole screen pixels (fractions of image pixels): the pixel count may differ at the rim.
     expect(Math.abs((await userPx('after')) - total) / total).toBeLessThan(0.001);
@@ -459,7 +446,7 @@ describe('annotation editor in browser mode', () => {
     const inside = screenAt(b, 500, 400);
     await page.mouse.click(inside.x, inside.y);
     await expect.poll(() => page.getByTestId('selection-before').textContent()).toContain('Rectangle');
-    await drag(screenAt(b, 600, 500), screenAt(b, 700, 560), 6);
+    await drag(page, screenAt(b, 600, 500), screenAt(b, 700, 560), 6);
     const expected = (700 - 400) * (560 - 300);
     await expect
       .poll(async () => Math.abs((await classPx('before', 'exclude')) - expected) / expected)
@@ -474,7 +461,7 @@ describe('annotation editor in browser mode', () => {
     const c0 = await readCamera(page, 'before');
     const centre = { x: Math.round(c0.left + c0.width / 2), y: Math.round(c0.top + c0.height / 2) };
     await page.keyboard.down(' ');
-    await drag(centre, { x: centre.x + 80, y: centre.y + 40 }, 5);
+    await drag(page, centre, { x: centre.x + 80, y: centre.y + 40 }, 5);
     await page.keyboard.up(' ');
     const c1 = await readCamera(page, 'before');
     // The pan follows the pointer (within a pixel of how the drag's first move is split).
@@ -526,7 +513,7 @@ describe('annotation editor in browser mode', () => {
     await pickTool('r', 'rectangle');
     const from = screenAt(c, 1100, 800);
     const to = screenAt(c, 1300, 1000);
-    await drag(from, to);
+    await drag(page, from, to);
     await expect.poll(message).toContain('outside the image was cut off');
     // Unclipped it would be 200 x 200 image px; inside the image about 100 x 100 are left.
     const outline = Number(

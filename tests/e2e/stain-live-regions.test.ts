@@ -8,7 +8,7 @@ import type { Page } from 'playwright';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSlide, type Slide, type Vec3 } from '../helpers/beer-lambert';
-import { readCamera, type CameraReading } from './helpers/viewer';
+import { drag, readCamera, screenAt } from './helpers/viewer';
 import { missingPrerequisites, screenshot, startWebSession, type WebSession } from './helpers/web-session';
 
 // The `purple` preset's vectors (shared/analysis/presets.ts), as in stain-panel.test.ts.
@@ -85,19 +85,11 @@ describe.skipIf(prerequisiteProblem !== null)('stain panel follows the annotatio
   const status = (role: 'before' | 'after') =>
     page.getByTestId(`stain-status-${role}`).getAttribute('data-status');
 
-  const screenAt = (c: CameraReading, x: number, y: number) => ({
-    x: Math.round(c.left + c.x + x * c.scale),
-    y: Math.round(c.top + c.y + y * c.scale),
-  });
-
   async function drawRectangle(x0: number, y0: number, x1: number, y1: number) {
     const c = await readCamera(page, 'before');
     const from = screenAt(c, x0, y0);
     const to = screenAt(c, x1, y1);
-    await page.mouse.move(from.x, from.y);
-    await page.mouse.down();
-    await page.mouse.move(to.x, to.y, { steps: 8 });
-    await page.mouse.up();
+    await drag(page, from, to);
   }
 
   /** The stored rectangles of a class (the editor's own image coordinates), as pixel counts. */

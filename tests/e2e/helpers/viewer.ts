@@ -75,3 +75,21 @@ export async function dropFiles(
     { list: payload, events },
   );
 }
+
+/** Screen point of an image point, rounded to whole pixels (mouse events carry integer positions). */
+export function screenAt(c: CameraReading, x: number, y: number) {
+  return { x: Math.round(c.left + c.x + x * c.scale), y: Math.round(c.top + c.y + y * c.scale) };
+}
+
+/** A real mouse drag from one screen point to another. */
+export async function drag(
+  page: Page,
+  from: { x: number; y: number },
+  to: { x: number; y: number },
+  steps = 8,
+): Promise<void> {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(to.x, to.y, { steps });
+  await page.mouse.up();
+}
