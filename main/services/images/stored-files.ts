@@ -107,8 +107,11 @@ export async function writeStreamCapped(
       yield chunk;
     }
   }
+  // Create the file before streaming: a write stream opened lazily could create it only after a failed
+  // pipeline's clean-up below had already run, leaving the partial file behind.
+  const handle = await fsp.open(target, 'wx');
   try {
-    await pipeline(capped(), fs.createWriteStream(target, { flags: 'wx' }));
+    await pipeline(capped(), handle.createWriteStream());
     await fsyncPath(target, 'r+');
   } catch (err) {
     await fsp.rm(target, { force: true });
