@@ -61,5 +61,7 @@ export function previewMeasurement(
     meanStainedOD: meanCode === null ? null : meanCode / CODES_PER_OD,
     objectsRemoved: 0,
     holesFilled: 0,
+    manualAddedPx: 0,
+    manualRemovedPx: 0,
   };
 }

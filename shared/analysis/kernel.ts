@@ -4,6 +4,15 @@
  * Gaussian reads a halo of rows; sums are kept per row), so any banding gives bit-identical results.
  */
 import { blurBand, gaussianKernel, gaussianRadius } from './gaussian';
+import {
+  collectRowPieces,
+  CorrectionRows,
+  MARKED_NOT_STAINED,
+  MARKED_STAINED,
+  PieceCollector,
+  type CorrectionPieces,
+  type PixelProbe,
+} from './corrections';
 import { accumulateBrightHistogram, odLookupTable, weightedOdTables } from './optical-density';
 import type { ResolvedParams } from './protocol';
 import { RegionRows, type AnalysisRegion } from './region';
@@ -207,6 +216,8 @@ export interface BandMeasure {
   /** Summed (unsmoothed) amount of stained pixels per row, in 1 / AMOUNT_SCALE OD: exact integers. */
   rowStainedOD: Float64Array;
   runs: BandRuns | null;
+  /** Marked pixels of the band (corrections.ts), applied after the size filters; null without marks. */
+  corrections: CorrectionPieces | null;
 }
 
 /** Count analysed and stained pixels of rows [y0, y1) (stained: smoothed amount > threshold). */
@@ -228,6 +239,25 @@ export function measureBand(
   const fullRow = [0, width];
   const rowStainedOD = new Float64Array(y1 - y0);
   const collector = collectRuns ? new RunCollector(width, y1 - y0) : null;
+  const marks = CorrectionRows.of(kernel.region, width, y0, y1);
+  const pieces = marks ? new PieceCollector() : null;
+  // The same tissue and stain decisions as the loops below, for the marked pixels only.
+  let probeRow = 0;
+  const probe: PixelProbe = {
+    amount: 0,
+    stained: false,
+    inside(x) {
+      const p = ((probeRow - base) * width + x) * channels;
+      const rg = (data[p]! << 8) | data[p + 1]!;
+      const b = data[p + 2]!;
+      if (b >= tissueLimit[rg]!) return false;
+      this.amount = amountRG[rg]! + amountB[b]!;
+      this.stained = stainLimit
+        ? (b ^ stainFlip) < stainLimit[rg]!
+        : smoothed![(probeRow - y0) * width + x]! > threshold;
+      return true;
+    },
+  };
   let analysedPx = 0;
   let stainedPx = 0;
   for (let y = y0; y < y1; y++) {
@@ -270,8 +300,22 @@ export function measureBand(
     }
     rowStainedOD[y - y0] = rowSum;
     collector?.endRow();
+    if (marks && pieces) {
+      const marked = marks.row(y, spans);
+      probeRow = y;
+      collectRowPieces(pieces, y, marked.remove, MARKED_NOT_STAINED, probe);
+      collectRowPieces(pieces, y, marked.add, MARKED_STAINED, probe);
+    }
   }
-  return { y0, y1, analysedPx, stainedPx, rowStainedOD, runs: collector ? collector.finish() : null };
+  return {
+    y0,
+    y1,
+    analysedPx,
+    stainedPx,
+    rowStainedOD,
+    runs: collector ? collector.finish() : null,
+    corrections: pieces ? pieces.finish() : null,
+  };
 }
 
 /** Turns each row's pixel states (0 outside, 1 analysed, 2 stained) into runs and gaps. */

@@ -3,6 +3,7 @@
  * preview, tests) or in worker threads (main/services/analysis). Bands are merged in row order and sums
  * are kept per row, so results are bit-identical for any band size and any number of workers.
  */
+import { applyCorrections, FilteredStain, type CorrectionPieces } from './corrections';
 import { AnalysisInputError } from './errors';
 import type { BandMeasure, PixelBuffer } from './kernel';
 import { runBandJob, type BandJob } from './band-jobs';
@@ -34,6 +35,10 @@ export interface StainMeasurement {
   meanStainedOD: number | null;
   objectsRemoved: number;
   holesFilled: number;
+  /** Pixels the manual corrections made stained (marked stained, not stained automatically). */
+  manualAddedPx: number;
+  /** Pixels the manual corrections made unstained (stained automatically, marked not stained). */
+  manualRemovedPx: number;
 }
 
 export interface MeasureOutcome {
@@ -145,14 +150,21 @@ export async function measureStain(
   }
   let objectsRemoved = 0;
   let holesFilled = 0;
+  const pieces = measures.flatMap((m): CorrectionPieces[] => (m.corrections ? [m.corrections] : []));
+  // With size filters, whether a marked pixel ends up stained automatically is known only afterwards.
+  const filteredStain = cleanup && pieces.length > 0 ? new FilteredStain(pieces) : null;
   if (cleanup) {
     const filtered = applySizeFilters(
       { width, height, bands: measures.map((m) => ({ y0: m.y0, runs: m.runs! })) },
       params.minObjectAreaPx,
       params.maxHoleAreaPx,
+      filteredStain?.onStainedSpan,
     );
     ({ stainedPx, rowStainedOD, objectsRemoved, holesFilled } = filtered);
   }
+  // Step 5: the manual corrections, last (corrections.ts).
+  const manual = applyCorrections(pieces, filteredStain, rowStainedOD);
+  stainedPx += manual.addedPx - manual.removedPx;
   // Integer sums (1 / AMOUNT_SCALE OD units): exact, whatever the order.
   let stainedOD = 0;
   for (let y = 0; y < height; y++) stainedOD += rowStainedOD[y]!;
@@ -162,6 +174,8 @@ export async function measureStain(
     measurement: summarise(analysedPx, stainedPx, stainedOD, umPerPx, params, {
       objectsRemoved,
       holesFilled,
+      manualAddedPx: manual.addedPx,
+      manualRemovedPx: manual.removedPx,
     }),
   };
 }
@@ -172,7 +186,7 @@ function summarise(
   stainedOD: number,
   umPerPx: number | null,
   params: ResolvedParams,
-  cleanup: { objectsRemoved: number; holesFilled: number },
+  counts: Pick<StainMeasurement, 'objectsRemoved' | 'holesFilled' | 'manualAddedPx' | 'manualRemovedPx'>,
 ): StainMeasurement {
   const pxArea = umPerPx ? umPerPx * umPerPx : null;
   let reason: string | null = null;
@@ -190,7 +204,7 @@ function summarise(
     stainedAreaUm2: pxArea === null ? null : stainedPx * pxArea,
     analyzedAreaUm2: pxArea === null ? null : analysedPx * pxArea,
     meanStainedOD: stainedPx > 0 ? stainedOD / stainedPx : null,
-    ...cleanup,
+    ...counts,
   };
 }
 

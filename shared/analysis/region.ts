@@ -1,7 +1,8 @@
 /**
  * The region a measurement is made in: the union of the ROI polygons and painted ROI masks (or the whole
  * image when there are neither) minus the union of the exclusion polygons and masks, rasterised exactly
- * (see shared/geometry/rasterize.ts and ./mask-rows.ts).
+ * (see shared/geometry/rasterize.ts and ./mask-rows.ts). It also carries the editor's manual corrections
+ * (./corrections.ts): they travel with the region so every executor and worker thread gets them unchanged.
  */
 import type { EncodedMask } from '../annotations/types';
 import {
@@ -27,6 +28,12 @@ export interface AnalysisRegion {
    * scaled by the caller); absent = image pixels. Set by the downsampled live preview.
    */
   maskPixelFactor?: PixelFactor;
+  /** Marked stained by hand ("Stained collagen" class): counted as stained inside the analysed region. */
+  addStained?: readonly PolygonRings[];
+  addStainedMasks?: readonly EncodedMask[];
+  /** Marked not stained by hand ("Not stained" class): never counted as stained; wins over addStained. */
+  removeStained?: readonly PolygonRings[];
+  removeStainedMasks?: readonly EncodedMask[];
 }
 
 /** Whether the region restricts the analysis to drawn or painted areas (rather than the whole image). */
@@ -34,14 +41,14 @@ export const hasIncludedArea = (region: AnalysisRegion | null): boolean =>
   Boolean(region?.include) || (region?.includeMasks?.length ?? 0) > 0;
 
 /** Union of polygon and mask spans of one row; null when the region has neither. */
-class ShapeRows {
+export class ShapeRows {
   private constructor(
     private readonly polygons: PolygonRasterizer | null,
     private readonly masks: MaskRasterizer | null,
   ) {}
 
   static of(
-    polygons: PolygonRings[] | null,
+    polygons: readonly PolygonRings[] | null | undefined,
     masks: readonly EncodedMask[] | undefined,
     firstRow: number,
     endRow: number,

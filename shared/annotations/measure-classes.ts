@@ -7,7 +7,13 @@
  * to a shape when its centre is inside), computed row by row as spans, so it agrees exactly with what
  * the analysis measures over the same shapes, and a 16-megapixel image needs no full-size bitmap.
  */
-import { mergeSpans, PolygonRasterizer, spanPixelCount, subtractSpans } from '../geometry/rasterize';
+import {
+  intersectSpans,
+  mergeSpans,
+  PolygonRasterizer,
+  spanPixelCount,
+  subtractSpans,
+} from '../geometry/rasterize';
 import { multiPolygonBBox } from '../geometry/measure';
 import type { MultiPolygon } from '../geometry/types';
 import type { AnnotationDocument } from './document';
@@ -47,20 +53,7 @@ export interface ClassMeasurements {
   unavailable: Partial<Record<'analyzedAreaPx' | 'stainedFraction' | 'um2', string>>;
 }
 
-/** Intersection of two sorted, disjoint span lists ([x0, x1) pairs). */
-export function intersectSpans(a: readonly number[], b: readonly number[]): number[] {
-  const out: number[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    const from = Math.max(a[i], b[j]);
-    const to = Math.min(a[i + 1], b[j + 1]);
-    if (from < to) out.push(from, to);
-    if (a[i + 1] < b[j + 1]) i += 2;
-    else j += 2;
-  }
-  return out;
-}
+export { intersectSpans } from '../geometry/rasterize';
 
 /** The area shapes of a live document (points and lines have no area). */
 export const areaShapesOfDocument = (doc: AnnotationDocument): AreaShape[] =>

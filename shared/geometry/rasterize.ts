@@ -111,6 +111,21 @@ export function subtractSpans(a: readonly number[], b: readonly number[]): numbe
   return out;
 }
 
+/** Intersection of two sorted, disjoint span lists ([x0, x1) pairs). */
+export function intersectSpans(a: readonly number[], b: readonly number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const from = Math.max(a[i]!, b[j]!);
+    const to = Math.min(a[i + 1]!, b[j + 1]!);
+    if (from < to) out.push(from, to);
+    if (a[i + 1]! < b[j + 1]!) i += 2;
+    else j += 2;
+  }
+  return out;
+}
+
 export const spanPixelCount = (spans: readonly number[]): number => {
   let total = 0;
   for (let i = 0; i < spans.length; i += 2) total += spans[i + 1]! - spans[i]!;

@@ -266,6 +266,8 @@ describe('figures', () => {
     meanStainedOD: 0.4321,
     objectsRemoved: 0,
     holesFilled: 0,
+    manualAddedPx: 0,
+    manualRemovedPx: 0,
     ...over,
   });
 
