@@ -27,7 +27,7 @@ export const ImageAnnotations = z.object({
 export type ImageAnnotations = z.infer<typeof ImageAnnotations>;
 
 export const annotationApi = {
-  /** The study's classes: the three built-in ones (roles roi, exclude, stained) and user-defined ones. */
+  /** The study's classes: the four built-in ones (roles roi, exclude, stained, unstained) and user-defined ones. */
   listAnnotationClasses: { input: z.object({}), output: z.array(AnnotationClassSchema) },
   addAnnotationClass: {
     input: z.object({ name: ClassName, colour: Colour }),

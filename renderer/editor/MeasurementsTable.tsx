@@ -16,7 +16,7 @@ export function MeasurementsTable({
   const m = useMeasurements(store, session);
   const umPerPx = session.image.umPerPx;
   const areaOf = new Map(m.classes.map((c) => [c.classId, c.px]));
-  // The three built-in classes always, user classes once they have an area.
+  // The built-in classes always, user classes once they have an area.
   const rows = store.classes.filter((c) => c.role !== null || (areaOf.get(c.id) ?? 0) > 0);
   return (
     <div className="editor-measurements" data-testid={testId}>

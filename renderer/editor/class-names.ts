@@ -27,6 +27,7 @@ const ROLE_TEXT = {
   roi: 'built-in: the region measured in',
   exclude: 'built-in: cut out of the region',
   stained: 'built-in: counted as stain',
+  unstained: 'built-in: never counted as stain',
 } as const;
 
 /** What a class does in the measurements; a rename or a new colour never changes it. */

@@ -100,8 +100,11 @@ export const AnnotationKindSchema = z.enum([
 ]);
 export type AnnotationKind = z.infer<typeof AnnotationKindSchema>;
 
-/** What the measurements do with a class: ROI areas are measured in, exclusions cut out, stained counted. */
-export const ClassRoleSchema = z.enum(['roi', 'exclude', 'stained']).nullable();
+/**
+ * What the measurements do with a class: ROI areas are measured in, exclusions cut out, stained marks
+ * are added to the automatic stain and unstained ("Not stained") marks taken out of it (corrections).
+ */
+export const ClassRoleSchema = z.enum(['roi', 'exclude', 'stained', 'unstained']).nullable();
 export type ClassRole = z.infer<typeof ClassRoleSchema>;
 
 export const AnnotationClassSchema = z.object({

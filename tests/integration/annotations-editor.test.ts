@@ -63,6 +63,7 @@ describe('annotation editor services (real SQLite study, real sharp images)', ()
       ['Region of interest', 'roi'],
       ['Exclude', 'exclude'],
       ['Stained collagen', 'stained'],
+      ['Not stained', 'unstained'],
     ]);
     const elastin = await must(services, 'addAnnotationClass', { name: 'Elastin', colour: '#AA3300' });
     expect(elastin).toMatchObject({ name: 'Elastin', colour: '#aa3300', role: null });
@@ -102,6 +103,7 @@ describe('annotation editor services (real SQLite study, real sharp images)', ()
       'Region of interest',
       'Artefact',
       'Stained collagen',
+      'Not stained',
       'ELASTIN',
     ]);
   });

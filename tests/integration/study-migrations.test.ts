@@ -84,6 +84,7 @@ describe('study database: creation and settings', () => {
         { name: 'Region of interest', role: 'roi' },
         { name: 'Exclude', role: 'exclude' },
         { name: 'Stained collagen', role: 'stained' },
+        { name: 'Not stained', role: 'unstained' },
       ]);
       // Foreign keys are enforced: a timepoint of a subject that does not exist is refused.
       expect(() =>

@@ -5,6 +5,7 @@ import { apiSchema } from '../../shared/api';
 import { StudyView } from '../../shared/domain';
 import { createServices, type Services } from '../../main/services';
 import { dispatch } from '../../main/services/dispatch';
+import { LATEST_SCHEMA_VERSION } from '../../main/services/study/migrations';
 import { closeStudyDatabase, openStudyDatabase } from '../../main/services/study/open-database';
 import { createRepositories } from '../../main/services/study/repositories';
 import { useTempDirs } from '../helpers/temp-dir';
@@ -36,7 +37,7 @@ describe('study methods over real SQLite', () => {
     expect(view?.study).toMatchObject({
       name: 'Microneedling pilot',
       dir,
-      schemaVersion: 1,
+      schemaVersion: LATEST_SCHEMA_VERSION,
       readOnly: false,
     });
     // Subjects by code; timepoints by session number.
@@ -155,7 +156,7 @@ describe('study methods over real SQLite', () => {
     reopened.close();
   });
 
-  it('keeps annotation classes: three seeded, user classes added with a colour', async () => {
+  it('keeps annotation classes: four seeded, user classes added with a colour', async () => {
     const dir = tempDir();
     const { services } = await freshStudy(dir);
     services.close();
@@ -167,6 +168,7 @@ describe('study methods over real SQLite', () => {
       ['Region of interest', true],
       ['Exclude', true],
       ['Stained collagen', true],
+      ['Not stained', true],
       ['Elastin', false],
     ]);
     expect(() => repos.annotationClasses.insert('elastin', '#000000', 'now')).toThrow(/UNIQUE/);

@@ -1,5 +1,5 @@
 /**
- * Annotation classes of the study: the three built-in ones (their role drives the measurements, so a
+ * Annotation classes of the study: the four built-in ones (their role drives the measurements, so a
  * rename or a new colour never changes what they do) and the user's own, with unique names.
  */
 import type { AnnotationClass } from '../../../shared/annotations/types';

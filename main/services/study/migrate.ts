@@ -15,14 +15,31 @@ export function applyMigrations(db: Database, migrations: readonly Migration[]):
   let version = schemaVersion(db);
   for (const migration of migrations) {
     if (migration.version <= version) continue;
-    db.transaction(() => {
-      migration.up(db);
-      // PRAGMA does not accept bound parameters; the value is an integer from our own list.
-      db.pragma(`user_version = ${Math.trunc(migration.version)}`);
-    })();
+    const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+    // A no-op inside an outer transaction (a new study is built in one), where no row refers to any other yet.
+    if (migration.rebuildsTables) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        migration.up(db);
+        if (migration.rebuildsTables) assertForeignKeys(db, migration);
+        // PRAGMA does not accept bound parameters; the value is an integer from our own list.
+        db.pragma(`user_version = ${Math.trunc(migration.version)}`);
+      })();
+    } finally {
+      if (migration.rebuildsTables) db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
+    }
     version = migration.version;
   }
   return version;
+}
+
+function assertForeignKeys(db: Database, migration: Migration): void {
+  const broken = db.pragma('foreign_key_check') as unknown[];
+  if (broken.length > 0) {
+    throw new Error(
+      `Migration ${migration.version} (${migration.name}) would leave ${broken.length} broken references.`,
+    );
+  }
 }
 
 function assertConsecutive(migrations: readonly Migration[]): void {

@@ -1,9 +1,10 @@
 import { initialSchema } from './001-initial';
+import { notStainedClass } from './002-not-stained-class';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
 
 /** Every schema step, in order. Add a new file and append it here; never change a shipped one. */
-export const MIGRATIONS: readonly Migration[] = [initialSchema];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, notStainedClass];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -8,4 +8,9 @@ export interface Migration {
   version: number;
   name: string;
   up(db: Database): void;
+  /**
+   * The step rebuilds a table others reference (SQLite changes a constraint only that way): the runner
+   * turns foreign keys off around it (impossible inside a transaction) and checks them before committing.
+   */
+  rebuildsTables?: boolean;
 }

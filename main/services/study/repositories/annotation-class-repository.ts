@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 
-export type AnnotationRole = 'roi' | 'exclude' | 'stained';
+export type AnnotationRole = 'roi' | 'exclude' | 'stained' | 'unstained';
 
 export interface AnnotationClass {
   id: number;
@@ -12,7 +12,7 @@ export interface AnnotationClass {
   builtIn: boolean;
 }
 
-/** Annotation classes: three seeded by the first migration, more defined by the user. */
+/** Annotation classes: four built in (seeded by migrations 1 and 2), more defined by the user. */
 export class AnnotationClassRepository {
   constructor(private readonly db: Database) {}
 
