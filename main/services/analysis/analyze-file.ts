@@ -1,9 +1,9 @@
 /**
- * analyzeImageFile: decode an image with sharp and measure its stained area in worker threads.
+ * analyzeImageFile: decode an image and measure its stained area, in this thread and worker threads.
  * The file is only read. Decoding, hashing and starting the workers overlap, and so do decoding and the
- * bands: big TIFF/SVS strip by strip (StripExecutor), everything else as two row ranges decoded at once
- * (SplitDecodeExecutor). Bad input (unknown preset, parallel vectors, ROI off the image...) is refused
- * before decoding.
+ * bands: the common PNG row by row as it inflates (StreamedPngExecutor), big TIFF/SVS strip by strip
+ * (StripExecutor), everything else through sharp as two row ranges decoded at once (SplitDecodeExecutor).
+ * Bad input (unknown preset, parallel vectors, ROI off the image...) is refused before decoding.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -24,7 +24,9 @@ import {
 } from '../../../shared/analysis/protocol';
 import type { AnalysisRegion } from '../../../shared/analysis/region';
 import { UserError } from '../errors';
-import { decodeToSharedPixels, probeForAnalysis } from './decode-pixels';
+import { decodeToSharedPixels, probeForAnalysis, undecodable } from './decode-pixels';
+import { PngDataError, planPngRows } from '../images/png-rows';
+import { StreamedPngExecutor } from './streamed-png-executor';
 import type { ProbedImage } from '../images/probe';
 import { SplitDecodeExecutor, splitRowFor } from './split-decode-executor';
 import { StripExecutor } from './strip-executor';
@@ -32,6 +34,11 @@ import { defaultHelperCount, startPool, type AnalysisWorkerPool } from './worker
 
 /** Default band: about 260 000 pixels: small per-band buffers, and enough bands to keep every worker busy. */
 export const DEFAULT_BAND_PIXELS = 1 << 18;
+/**
+ * Bands of a PNG read row by row are smaller: this thread runs them between the inflater's chunks, and
+ * the inflater waits while a band runs.
+ */
+export const STREAMED_BAND_PIXELS = 1 << 16;
 /**
  * TIFF and SVS files from this size up are decoded strip by strip (bounded memory); smaller images, and
  * PNG and JPEG (which libvips reads from the top), are decoded in memory as two row ranges at once.
@@ -86,6 +93,12 @@ export interface AnalyzeFileOptions {
    * null: run in this thread.
    */
   pool?: AnalysisWorkerPool | null;
+  /**
+   * Who decodes a PNG: 'auto' reads the common PNG (8-bit RGB or grey, not interlaced, no profile) row
+   * by row so bands start while it inflates (png-rows.ts), anything else through sharp; 'sharp' always
+   * uses sharp. The pixels, and so the numbers, are the same (tests compare the two).
+   */
+  pngDecoder?: 'auto' | 'sharp';
   /** Rows per band; default: about DEFAULT_BAND_PIXELS pixels. */
   bandRows?: number;
   maxImagePixels?: number;
@@ -108,9 +121,16 @@ export interface FileAnalysis {
   elapsedMs: number;
 }
 
+/**
+ * The hash reads in pieces of this size: it runs in this thread beside a streamed PNG's bands and row
+ * rebuilding, and a shorter hash update keeps the inflater waiting less.
+ */
+const HASH_READ_BYTES = 256 * 1024;
+
 export async function sha256OfFile(file: string): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  for await (const chunk of createReadStream(file, { highWaterMark: HASH_READ_BYTES }))
+    hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
 
@@ -134,6 +154,15 @@ export function storedCopyError(err: unknown, file: string | null, fileName: str
   return error;
 }
 
+/** A failure of the row-by-row PNG reader, worded as sharp's decoding failures are. */
+function pngReadError(err: unknown, file: string): unknown {
+  if (err instanceof PngDataError) return undecodable(file, err.message);
+  const zlibCode = (err as NodeJS.ErrnoException | null)?.code;
+  if (typeof zlibCode === 'string' && zlibCode.startsWith('Z_'))
+    return undecodable(file, (err as Error).message);
+  return err;
+}
+
 function abortPromise(signal: AbortSignal | undefined, file: string): Promise<never> | null {
   if (!signal) return null;
   return new Promise((_, reject) => {
@@ -152,6 +181,7 @@ export async function analyzeImageFile(
   const started = performance.now();
   const maxImagePixels = options.maxImagePixels ?? DEFAULT_ANALYSIS_MAX_PIXELS;
   let ownPool: AnalysisWorkerPool | null = null;
+  let streamed: StreamedPngExecutor | null = null;
   const aborted = abortPromise(options.signal, file);
   const work = async (): Promise<FileAnalysis> => {
     const protocol = parseProtocol(protocolInput ?? {});
@@ -172,20 +202,32 @@ export async function analyzeImageFile(
     };
     stopIfCancelled();
     options.onProgress?.({ phase: 'decode', done: 0, total: 1 });
+    const pngPlan =
+      probed.format === 'png' && options.pngDecoder !== 'sharp' && options.stripRows === undefined
+        ? await planPngRows(file, probed)
+        : null;
+    const large = probed.width * probed.height >= IN_THREAD_MAX_PIXELS;
+    // A streamed PNG's first pass runs in this thread as rows arrive; threads only pay off for the passes
+    // after it (automatic white point or threshold).
+    const afterPasses = protocol.white === 'auto' || checked.threshold.method !== 'fixed';
     const workers =
       options.pool !== undefined
         ? (options.pool?.size ?? 0)
-        : (options.workers ??
-          (probed.width * probed.height >= IN_THREAD_MAX_PIXELS ? defaultHelperCount() : 0));
-    // Start the threads and the hash while libvips decodes.
+        : (options.workers ?? (large && (!pngPlan || afterPasses) ? defaultHelperCount() : 0));
+    // Start the threads and the hash while the image decodes.
     if (workers > 0 && options.pool === undefined) ownPool = startPool(workers);
     const pool = options.pool ?? ownPool;
     const hashing = sha256OfFile(file);
     hashing.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
-    const bandRows = options.bandRows ?? Math.max(8, Math.floor(DEFAULT_BAND_PIXELS / probed.width));
-    const stripRows = stripRowsFor(probed, bandRows, options.stripRows);
+    const bandPixels = pngPlan ? STREAMED_BAND_PIXELS : DEFAULT_BAND_PIXELS;
+    const bandRows = options.bandRows ?? Math.max(8, Math.floor(bandPixels / probed.width));
+    const stripRows = pngPlan ? null : stripRowsFor(probed, bandRows, options.stripRows);
     let executor: BandExecutor;
-    if (stripRows !== null) {
+    if (pngPlan) {
+      // The common PNG: bands start as its rows are inflated.
+      streamed = new StreamedPngExecutor(pool, file, pngPlan, (err) => pngReadError(err, file));
+      executor = streamed;
+    } else if (stripRows !== null) {
       // Large random-access files: strip by strip, never the whole image in memory.
       executor = new StripExecutor(
         pool,
@@ -234,6 +276,7 @@ export async function analyzeImageFile(
   } catch (err) {
     throw toUserError(err, file);
   } finally {
+    (streamed as StreamedPngExecutor | null)?.stop();
     if (ownPool) await (ownPool as AnalysisWorkerPool).terminate();
   }
 }

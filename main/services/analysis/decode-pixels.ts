@@ -28,6 +28,15 @@ export async function probeForAnalysis(file: string, maxImagePixels: number): Pr
   return probeImage(file, fileName, container, maxImagePixels);
 }
 
+/** The error for an image whose pixels cannot be decoded (`why`: the decoder's reason, in its words). */
+export function undecodable(file: string, why: string): UserError {
+  return new UserError(
+    'CORRUPT_IMAGE',
+    `${file} could not be decoded (${why}): it may be truncated or damaged. Copy or export it again from the original.`,
+    { file },
+  );
+}
+
 /** Rows [top, top + rows) of the oriented image, or all of it. */
 export interface RowRange {
   top: number;
@@ -67,12 +76,7 @@ export async function decodeToSharedPixels(
   try {
     decoded = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   } catch (err) {
-    const why = libvipsReason(err);
-    throw new UserError(
-      'CORRUPT_IMAGE',
-      `${file} could not be decoded (${why}): it may be truncated or damaged. Copy or export it again from the original.`,
-      { file },
-    );
+    throw undecodable(file, libvipsReason(err));
   }
   const { data, info } = decoded;
   if (info.channels !== 3) {
