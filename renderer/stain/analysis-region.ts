@@ -6,7 +6,8 @@
 import type { z } from 'zod';
 import type { AnalysisRegionInput } from '../../shared/analysis/api-schemas';
 import type { AnalysisRegion } from '../../shared/analysis/region';
-import type { Annotation, AnnotationClass, EncodedMask } from '../../shared/annotations/types';
+import { shapesWithRole } from '../../shared/analysis/annotation-shapes';
+import type { Annotation, AnnotationClass } from '../../shared/annotations/types';
 
 export type RegionInput = z.input<typeof AnalysisRegionInput>;
 
@@ -21,37 +22,23 @@ export interface ImageRegion {
 
 type Rings = number[][];
 
-const ringsOfAnnotation = (annotation: Annotation): Rings[] =>
-  annotation.geometry.type === 'polygons'
-    ? annotation.geometry.polygons
-        .filter((p) => p.outer.length >= 6)
-        .map((p) => [p.outer, ...p.holes.filter((hole) => hole.length >= 6)])
-    : [];
-
 export function regionOfAnnotations(
   annotations: readonly Annotation[],
   classes: readonly AnnotationClass[],
 ): ImageRegion {
-  const roleOf = new Map(classes.map((c) => [c.id, c.role]));
-  const include: Rings[] = [];
-  const exclude: Rings[] = [];
-  const includeMasks: EncodedMask[] = [];
-  const excludeMasks: EncodedMask[] = [];
-  for (const annotation of annotations) {
-    const role = roleOf.get(annotation.classId);
-    if (role !== 'roi' && role !== 'exclude') continue;
-    if (annotation.geometry.type === 'mask') {
-      (role === 'roi' ? includeMasks : excludeMasks).push(annotation.geometry.mask);
-      continue;
-    }
-    (role === 'roi' ? include : exclude).push(...ringsOfAnnotation(annotation));
-  }
-  const roiShapes = include.length + includeMasks.length;
-  const excludeShapes = exclude.length + excludeMasks.length;
+  const roi = shapesWithRole(annotations, classes, 'roi');
+  const cut = shapesWithRole(annotations, classes, 'exclude');
+  const roiShapes = roi.polygons.length + roi.masks.length;
+  const excludeShapes = cut.polygons.length + cut.masks.length;
   const region =
     roiShapes === 0 && excludeShapes === 0
       ? null
-      : { include: include.length > 0 ? include : null, exclude, includeMasks, excludeMasks };
+      : {
+          include: roi.polygons.length > 0 ? roi.polygons : null,
+          exclude: cut.polygons,
+          includeMasks: roi.masks,
+          excludeMasks: cut.masks,
+        };
   return { region, roiShapes, excludeShapes };
 }
 

@@ -61,6 +61,19 @@ export const StainPresetInfo = z.object({
 });
 export type StainPresetInfo = z.infer<typeof StainPresetInfo>;
 
+/**
+ * The manual corrections a measurement applied (ANALYSIS.md step 5): whether they were applied, and the
+ * ids of the stored annotations used, so the figure can be traced back to the marks.
+ */
+export const AppliedCorrections = z.object({
+  applied: z.boolean(),
+  /** "Stained collagen" marks (added to the stain). */
+  stainedMarks: z.array(z.string()),
+  /** "Not stained" marks (removed from the stain). */
+  notStainedMarks: z.array(z.string()),
+});
+export type AppliedCorrections = z.infer<typeof AppliedCorrections>;
+
 export const MeasurementRecord = z.object({
   id: Id,
   imageId: Id,
@@ -68,6 +81,7 @@ export const MeasurementRecord = z.object({
   algorithmVersion: z.string(),
   params: z.custom<MeasureOutcome['params']>(),
   measurement: z.custom<MeasureOutcome['measurement']>(),
+  corrections: AppliedCorrections,
   elapsedMs: z.number(),
   createdAt: z.string(),
 });
@@ -86,6 +100,8 @@ export const analysisApiSchema = {
   /**
    * Measure an image's stained area and store the measurement. Without a protocol, the study's protocol
    * is used (and locked, so every image of the study is measured alike), or the defaults when it has none.
+   * The manual corrections come from the image's stored annotations, never from the caller; with
+   * `applyCorrections` false the automatic figure alone is measured (and recorded as such).
    */
   analyzeImage: {
     input: z.object({
@@ -93,6 +109,8 @@ export const analysisApiSchema = {
       protocol: AnalysisProtocol.optional(),
       region: AnalysisRegionInput.nullable().default(null),
       jobId: JobId.optional(),
+      /** Default true (optional rather than defaulted, so direct callers such as the CLI may omit it). */
+      applyCorrections: z.boolean().optional(),
     }),
     output: MeasurementRecord,
   },

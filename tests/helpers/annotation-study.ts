@@ -46,7 +46,7 @@ export interface StudyImages {
   services: Services;
   dir: string;
   images: ImageRecord[];
-  classes: { roi: number; exclude: number; stained: number };
+  classes: { roi: number; exclude: number; stained: number; unstained: number };
 }
 
 /**
@@ -90,7 +90,12 @@ export async function studyWithImages(
     services,
     dir,
     images,
-    classes: { roi: byRole('roi'), exclude: byRole('exclude'), stained: byRole('stained') },
+    classes: {
+      roi: byRole('roi'),
+      exclude: byRole('exclude'),
+      stained: byRole('stained'),
+      unstained: byRole('unstained'),
+    },
   };
 }
 

@@ -12,9 +12,13 @@ import {
   resolveProtocol,
   type AnalysisProtocol,
 } from '../../../shared/analysis/protocol';
+import { manualMarks, withManualMarks, type ManualMarks } from '../../../shared/analysis/annotation-shapes';
+import type { AppliedCorrections } from '../../../shared/analysis/api-schemas';
 import { findPreset, STAIN_PRESETS } from '../../../shared/analysis/presets';
 import { hasIncludedArea } from '../../../shared/analysis/region';
 import type { NamedStain } from '../../../shared/analysis/stain-matrix';
+import { storedAnnotationsOf } from '../annotations/annotation-methods';
+import { toApiClass } from '../annotations/class-methods';
 import { UserError } from '../errors';
 import type { OpenStudy } from '../study/study-session';
 import type { ServiceContext } from '../study/service-context';
@@ -53,7 +57,6 @@ function studyPresetStains(vectors: unknown, name: string): NamedStain[] {
   return stains;
 }
 
-/** Replace a study preset name by its vectors (built-in names are resolved by the core). */
 /** Refuse a protocol that cannot run (unknown preset or channel, threshold out of range...). */
 function precheckProtocol(protocol: AnalysisProtocol): void {
   try {
@@ -63,6 +66,22 @@ function precheckProtocol(protocol: AnalysisProtocol): void {
     throw toUserError(err, 'the protocol');
   }
 }
+
+/**
+ * The image's manual corrections from its stored annotations (the study is the source of truth: a
+ * caller cannot make a figure from marks that were never saved), or none when not asked for.
+ */
+function storedMarks(study: OpenStudy, imageId: number, apply: boolean): ManualMarks | null {
+  if (!apply) return null;
+  const classes = study.repos.annotationClasses.list().map(toApiClass);
+  return manualMarks(storedAnnotationsOf(study, imageId), classes);
+}
+
+const appliedCorrections = (marks: ManualMarks | null): AppliedCorrections => ({
+  applied: marks !== null,
+  stainedMarks: marks?.stained.ids ?? [],
+  notStainedMarks: marks?.notStained.ids ?? [],
+});
 
 export function withStudyPreset(study: OpenStudy, protocol: AnalysisProtocol): AnalysisProtocol {
   if (protocol.stains || findPreset(protocol.stain)) return protocol;
@@ -115,13 +134,15 @@ export function analysisMethods(ctx: ServiceContext): AnalysisMethods {
         // Direct callers (the CLI) skip the dispatcher's validation: parse here as well.
         const fromStudy = input.protocol === undefined ? study.repos.protocol.get() : undefined;
         const protocol = withStudyPreset(study, parseProtocol(input.protocol ?? fromStudy?.params ?? {}));
+        const marks = storedMarks(study, image.id, input.applyCorrections ?? true);
+        const region = marks ? withManualMarks(input.region ?? null, marks) : (input.region ?? null);
         const pool = pools.acquire();
         let result: Awaited<ReturnType<typeof analyzeImageFile>>;
         try {
           result = await analyzeImageFile(file, protocol, {
             pool,
             umPerPx: image.umPerPx,
-            region: input.region ?? null,
+            region,
             maxImagePixels: ctx.limits.maxImagePixels,
             signal: controller.signal,
             onProgress: (p) => {
@@ -159,7 +180,12 @@ export function analysisMethods(ctx: ServiceContext): AnalysisMethods {
             imageId: image.id,
             imageSha256: image.sha256,
             algorithmVersion: result.algorithmVersion,
-            params: { ...result.params, region: input.region ?? null, studyProtocol: Boolean(fromStudy) },
+            params: {
+              ...result.params,
+              region: input.region ?? null,
+              studyProtocol: Boolean(fromStudy),
+              corrections: appliedCorrections(marks),
+            },
             result: { ...result.measurement, elapsedMs: result.elapsedMs },
             createdAt: now,
           });
@@ -172,6 +198,7 @@ export function analysisMethods(ctx: ServiceContext): AnalysisMethods {
           algorithmVersion: result.algorithmVersion,
           params: result.params,
           measurement: result.measurement,
+          corrections: appliedCorrections(marks),
           elapsedMs: result.elapsedMs,
           createdAt: row.createdAt,
         };

@@ -60,6 +60,13 @@ function toApiAnnotation(stored: StoredAnnotation): Annotation | null {
   return null;
 }
 
+/** An image's stored annotations in the API's form (unreadable rows left out). */
+export const storedAnnotationsOf = (study: OpenStudy, imageId: number): Annotation[] =>
+  study.repos.annotations.listForImage(imageId).flatMap((row) => {
+    const annotation = toApiAnnotation(row);
+    return annotation ? [annotation] : [];
+  });
+
 const describe = (a: Annotation) => (a.name ? `The ${a.kind} "${a.name}"` : `The ${a.kind} ${a.id}`);
 
 function unknownClasses(study: OpenStudy, classIds: readonly number[]): number[] {
@@ -126,11 +133,7 @@ export function annotationMethods(ctx: ServiceContext): AnnotationMethods {
     async getImageAnnotations({ imageId }) {
       const study = await session.require();
       const image = study.repos.images.getOrThrow(imageId);
-      const annotations = study.repos.annotations.listForImage(imageId).flatMap((row) => {
-        const annotation = toApiAnnotation(row);
-        return annotation ? [annotation] : [];
-      });
-      return { imageId, locked: image.locked, annotations };
+      return { imageId, locked: image.locked, annotations: storedAnnotationsOf(study, imageId) };
     },
 
     async saveAnnotationChanges(input) {
