@@ -1,5 +1,5 @@
 /**
- * A minimal PNG writer for tests: 8-bit RGB or grey rows, each stored with a chosen filter type (sharp
+ * A minimal PNG writer for tests: 8-bit grey, grey + alpha, RGB or RGBA rows, each stored with a chosen filter type (sharp
  * writes only one filter choice per file), the image data cut into IDAT chunks of any size, and extra
  * chunks placed before the image data. sharp reading these files back checks the writer itself.
  */
@@ -8,9 +8,10 @@ import zlib from 'node:zlib';
 export interface MinimalPng {
   width: number;
   height: number;
-  /** Interleaved 8-bit samples: 3 per pixel (RGB) or 1 (grey). */
+  /** Interleaved 8-bit samples, `channels` per pixel. */
   pixels: Uint8Array;
-  grey?: boolean;
+  /** 1 grey, 2 grey + alpha, 3 RGB (default), 4 RGBA. */
+  channels?: 1 | 2 | 3 | 4;
   /** Filter type of row y: filters[y % filters.length] (0 None, 1 Sub, 2 Up, 3 Average, 4 Paeth). */
   filters?: number[];
   /** Bytes of image data per IDAT chunk. */
@@ -49,7 +50,7 @@ function filterRow(filter: number, row: Uint8Array, prev: Uint8Array, bpp: numbe
 }
 
 export function encodePng(png: MinimalPng): Buffer {
-  const bpp = png.grey ? 1 : 3;
+  const bpp = png.channels ?? 3;
   const rowBytes = png.width * bpp;
   const filters = png.filters ?? [0];
   const raw = Buffer.alloc(png.height * (rowBytes + 1));
@@ -65,7 +66,8 @@ export function encodePng(png: MinimalPng): Buffer {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(png.width, 0);
   ihdr.writeUInt32BE(png.height, 4);
-  ihdr.set([8, png.grey ? 0 : 2, 0, 0, 0], 8);
+  const colourType = { 1: 0, 2: 4, 3: 2, 4: 6 }[bpp];
+  ihdr.set([8, colourType, 0, 0, 0], 8);
   const idatBytes = png.idatBytes ?? 8192;
   const idats: Buffer[] = [];
   for (let at = 0; at < stream.length; at += idatBytes) {

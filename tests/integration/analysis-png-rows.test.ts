@@ -10,6 +10,7 @@ import { findPreset } from '../../shared/analysis/presets';
 import { makeSlide, mulberry32, randomBlobs, type Vec3 } from '../helpers/beer-lambert';
 import { ensureMainBuilt } from '../helpers/build-main';
 import { encodePng, pngChunk } from '../helpers/png-writer';
+import { hasSharedData, sharedImagesDir } from '../helpers/paths';
 import { makeTempDir } from '../helpers/temp-dir';
 
 const [purple, pink] = findPreset('purple')!.stains.map((s) => s.od as Vec3) as [Vec3, Vec3];
@@ -65,19 +66,25 @@ describe('PNGs read row by row while the analysis runs (png-rows.ts)', () => {
 
   beforeAll(() => ensureMainBuilt(), 120_000);
 
-  it('rebuilds every row filter exactly as sharp decodes, RGB and grey, across chunk boundaries', async () => {
+  it('rebuilds every row filter exactly as sharp decodes, for every colour type, across chunk boundaries', async () => {
     const cases = [
-      { name: 'rgb-filters.png', width: 97, height: 61, grey: false, idatBytes: 1000 },
-      { name: 'grey-filters.png', width: 131, height: 40, grey: true, idatBytes: 77 },
+      { name: 'rgb-filters.png', width: 97, height: 61, channels: 3, idatBytes: 1000 },
+      { name: 'grey-filters.png', width: 131, height: 40, channels: 1, idatBytes: 77 },
+      { name: 'grey-alpha-filters.png', width: 50, height: 33, channels: 2, idatBytes: 500 },
+      { name: 'rgba-filters.png', width: 64, height: 29, channels: 4, idatBytes: 4096 },
       // Over 1 MB of rows, so inflated chunks end inside rows; and 8-byte IDAT chunks (20 bytes each with
       // header and CRC), so the file's 1 MB reads end inside a chunk header (at 1 MB), a CRC (2 MB) and
       // chunk data (3 MB).
-      { name: 'rgb-large.png', width: 701, height: 700, grey: false, idatBytes: 8 },
+      { name: 'rgb-large.png', width: 701, height: 700, channels: 3, idatBytes: 8 },
     ];
     for (const [index, c] of cases.entries()) {
-      const pixels = noise(c.width * c.height * (c.grey ? 1 : 3), index + 1);
+      const pixels = noise(c.width * c.height * c.channels, index + 1);
       // Every filter on neighbouring rows, in an order that puts each after each other one.
-      const png = encodePng({ ...c, pixels, filters: [0, 1, 2, 3, 4, 2, 0, 4, 1, 3, 3, 0] });
+      const png = encodePng({
+        ...(c as typeof c & { channels: 1 | 2 | 3 | 4 }),
+        pixels,
+        filters: [0, 1, 2, 3, 4, 2, 0, 4, 1, 3, 3, 0],
+      });
       fs.writeFileSync(file(c.name), png);
       const ours = await rowPixels(file(c.name));
       expect(ours, c.name).not.toBeNull();
@@ -91,6 +98,25 @@ describe('PNGs read row by row while the analysis runs (png-rows.ts)', () => {
     expect((await rowPixels(file('adaptive.png')))!.equals(await sharpPixels(file('adaptive.png')))).toBe(
       true,
     );
+  });
+
+  it('flattens alpha onto white exactly as sharp does, for every value and alpha', async () => {
+    // Row y has alpha y; column x has value x (RGBA: red x, green 255 - x, blue 7x mod 256).
+    const rgba = new Uint8Array(256 * 256 * 4);
+    const greyAlpha = new Uint8Array(256 * 256 * 2);
+    for (let y = 0; y < 256; y++) {
+      for (let x = 0; x < 256; x++) {
+        rgba.set([x, 255 - x, (x * 7) & 255, y], (y * 256 + x) * 4);
+        greyAlpha.set([x, y], (y * 256 + x) * 2);
+      }
+    }
+    for (const [name, pixels, channels] of [
+      ['every-alpha-rgba.png', rgba, 4],
+      ['every-alpha-grey.png', greyAlpha, 2],
+    ] as const) {
+      fs.writeFileSync(file(name), encodePng({ width: 256, height: 256, pixels, channels, filters: [4, 0] }));
+      expect((await rowPixels(file(name)))!.equals(await sharpPixels(file(name))), name).toBe(true);
+    }
   });
 
   it('reads past chunks that do not change the pixels (gamma, text, physical size)', async () => {
@@ -123,7 +149,6 @@ describe('PNGs read row by row while the analysis runs (png-rows.ts)', () => {
     const others: [string, () => Promise<unknown>][] = [
       ['palette.png', () => raw().png({ palette: true }).toFile(file('palette.png'))],
       ['deep.png', () => raw().toColourspace('rgb16').png().toFile(file('deep.png'))],
-      ['alpha.png', () => raw().ensureAlpha(0.5).png().toFile(file('alpha.png'))],
       ['interlaced.png', () => raw().png({ progressive: true }).toFile(file('interlaced.png'))],
       ['profile.png', () => raw().withIccProfile('p3').png().toFile(file('profile.png'))],
       ['turned.png', () => raw().withMetadata({ orientation: 3 }).png().toFile(file('turned.png'))],
@@ -189,6 +214,19 @@ describe('PNGs read row by row while the analysis runs (png-rows.ts)', () => {
     }
     const exact = await analyzeImageFile(file('slide.png'), { threshold: { method: 'fixed', od: 0.15 } });
     expect(exact.measurement.stainedAreaPx).toBe(slide.truthCount);
+  });
+
+  it.skipIf(!hasSharedData)('gives the numbers sharp decoding gives on the real PNGs', async () => {
+    const pngs = fs.readdirSync(sharedImagesDir).filter((name) => name.endsWith('.png'));
+    expect(pngs.length).toBeGreaterThan(0);
+    let readByRows = 0;
+    for (const name of pngs) {
+      const real = path.join(sharedImagesDir, name);
+      if (await planPngRows(real, await probeForAnalysis(real, 1e10))) readByRows++;
+      const { rows, sharp: viaSharp } = await both(real, {});
+      expect(rows, name).toBe(viaSharp);
+    }
+    expect(readByRows).toBe(pngs.length);
   });
 
   it('refuses damaged image data as sharp does, naming the file, and keeps the file as it was', async () => {

@@ -4,8 +4,9 @@
  * is one zlib stream, so nothing else can overlap decoding with analysis; the inflating itself is Node's
  * zlib (on the libuv thread pool), only the row filters (png-filters.ts) are ours.
  *
- * Only the common case is read here: 8-bit RGB or grey, not interlaced, with no chunk before the image
- * data that would make libvips' pixels differ (colour profile, transparency, EXIF orientation...).
+ * Only the common cases are read here: 8-bit RGB, RGBA, grey or grey with alpha, not interlaced, with no
+ * chunk before the image data that would make libvips' pixels differ (colour profile, a transparent
+ * colour, EXIF orientation...). Alpha is flattened onto white with libvips' own integer formula.
  * Everything else goes through sharp (planPngRows answers null), and the pixels of the common case are
  * byte for byte those sharp gives (tested), so the numbers never depend on which reader ran.
  */
@@ -17,7 +18,8 @@ import zlib from 'node:zlib';
 import { unfilterRow } from './png-filters';
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-const COLOUR_GREY = 0;
+/** PNG colour types read here, and their bytes per pixel. */
+const BYTES_PER_PIXEL: Partial<Record<number, 1 | 2 | 3 | 4>> = { 0: 1, 2: 3, 4: 2, 6: 4 };
 const COLOUR_RGB = 2;
 /**
  * Chunks that may come before the image data without changing the pixels libvips decodes: palette
@@ -42,8 +44,8 @@ const MAX_HEADER_CHUNKS = 64;
 export interface PngRowsPlan {
   width: number;
   height: number;
-  /** Bytes per pixel in the file: 3 (RGB) or 1 (grey). */
-  bytesPerPixel: 1 | 3;
+  /** Bytes per pixel in the file: 1 grey, 2 grey + alpha, 3 RGB, 4 RGBA. */
+  bytesPerPixel: 1 | 2 | 3 | 4;
 }
 
 /**
@@ -66,20 +68,46 @@ export async function planPngRows(
     const [bitDepth, colourType, compression, filterMethod, interlace] = header.subarray(24, 29);
     if (width !== expected.width || height !== expected.height) return null;
     if (bitDepth !== 8 || compression !== 0 || filterMethod !== 0 || interlace !== 0) return null;
-    if (colourType !== COLOUR_RGB && colourType !== COLOUR_GREY) return null;
+    const bytesPerPixel = BYTES_PER_PIXEL[colourType!];
+    if (!bytesPerPixel) return null;
     let position = 8 + 8 + 13 + 4;
     const chunkHeader = Buffer.alloc(8);
     for (let i = 0; i < MAX_HEADER_CHUNKS; i++) {
       const read = await handle.read(chunkHeader, 0, 8, position);
       if (read.bytesRead < 8) return null;
       const type = chunkHeader.toString('latin1', 4, 8);
-      if (type === 'IDAT') return { width, height, bytesPerPixel: colourType === COLOUR_RGB ? 3 : 1 };
-      if (!NEUTRAL_CHUNKS.has(type) || (type === 'PLTE' && colourType === COLOUR_GREY)) return null;
+      if (type === 'IDAT') return { width, height, bytesPerPixel };
+      // A palette is only a suggestion for colour images; in a grey one the file is malformed.
+      if (!NEUTRAL_CHUNKS.has(type) || (type === 'PLTE' && colourType! < COLOUR_RGB)) return null;
       position += 12 + chunkHeader.readUInt32BE(0);
     }
     return null;
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * libvips' flatten onto white for 8-bit samples (integer arithmetic, truncating): checked against sharp
+ * for every value and alpha.
+ */
+const onWhite = (value: number, alpha: number): number => ((value * alpha + 255 * (255 - alpha)) / 255) | 0;
+
+/** One rebuilt row of grey, grey + alpha or RGBA pixels, written into `target` at `at` as RGB. */
+function toRgb(row: Uint8Array, bytesPerPixel: 1 | 2 | 4, target: Uint8Array, at: number): void {
+  const pixels = row.length / bytesPerPixel;
+  for (let x = 0, i = 0, o = at; x < pixels; x++, i += bytesPerPixel, o += 3) {
+    if (bytesPerPixel === 4) {
+      const alpha = row[i + 3]!;
+      target[o] = onWhite(row[i]!, alpha);
+      target[o + 1] = onWhite(row[i + 1]!, alpha);
+      target[o + 2] = onWhite(row[i + 2]!, alpha);
+    } else {
+      const grey = bytesPerPixel === 2 ? onWhite(row[i]!, row[i + 1]!) : row[i]!;
+      target[o] = grey;
+      target[o + 1] = grey;
+      target[o + 2] = grey;
+    }
   }
 }
 
@@ -184,9 +212,9 @@ class RowWriter extends Writable {
   private readonly pending: Uint8Array;
   private pendingFill = 0;
   private rows = 0;
-  /** Grey: rows are rebuilt here, then spread to RGB. */
-  private greyPrevious: Uint8Array;
-  private greyCurrent: Uint8Array;
+  /** Other than RGB: rows are rebuilt here, then turned into RGB. */
+  private previousRow: Uint8Array;
+  private currentRow: Uint8Array;
   private readonly zeroRow: Uint8Array;
   private readonly queue: Buffer[] = [];
   private scheduled = false;
@@ -203,8 +231,9 @@ class RowWriter extends Writable {
     this.rawRowBytes = 1 + rowBytes;
     this.pending = new Uint8Array(this.rawRowBytes);
     this.zeroRow = new Uint8Array(rowBytes);
-    this.greyPrevious = plan.bytesPerPixel === 1 ? new Uint8Array(rowBytes) : this.zeroRow;
-    this.greyCurrent = plan.bytesPerPixel === 1 ? new Uint8Array(rowBytes) : this.zeroRow;
+    const scratch = plan.bytesPerPixel !== 3;
+    this.previousRow = scratch ? new Uint8Array(rowBytes) : this.zeroRow;
+    this.currentRow = scratch ? new Uint8Array(rowBytes) : this.zeroRow;
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (err?: Error | null) => void): void {
@@ -276,23 +305,18 @@ class RowWriter extends Writable {
   private rebuildRow(raw: Uint8Array): void {
     const y = this.rows;
     const filtered = raw.subarray(1);
+    const { bytesPerPixel } = this.plan;
     const rgbBytes = this.plan.width * 3;
-    if (this.plan.bytesPerPixel === 3) {
+    if (bytesPerPixel === 3) {
+      // RGB: rebuilt in place, against the previous row already in the target.
       const out = this.target.subarray(y * rgbBytes, (y + 1) * rgbBytes);
       const previous = y === 0 ? this.zeroRow : this.target.subarray((y - 1) * rgbBytes, y * rgbBytes);
       if (!unfilterRow(raw[0]!, filtered, previous, out, 3)) this.badFilter(raw[0]!);
     } else {
-      const previous = y === 0 ? this.zeroRow : this.greyPrevious;
-      if (!unfilterRow(raw[0]!, filtered, previous, this.greyCurrent, 1)) this.badFilter(raw[0]!);
-      const grey = this.greyCurrent;
-      const start = y * rgbBytes;
-      for (let x = 0, o = start; x < grey.length; x++, o += 3) {
-        const v = grey[x]!;
-        this.target[o] = v;
-        this.target[o + 1] = v;
-        this.target[o + 2] = v;
-      }
-      [this.greyPrevious, this.greyCurrent] = [this.greyCurrent, this.greyPrevious];
+      const previous = y === 0 ? this.zeroRow : this.previousRow;
+      if (!unfilterRow(raw[0]!, filtered, previous, this.currentRow, bytesPerPixel)) this.badFilter(raw[0]!);
+      toRgb(this.currentRow, bytesPerPixel, this.target, y * rgbBytes);
+      [this.previousRow, this.currentRow] = [this.currentRow, this.previousRow];
     }
     this.rows++;
   }
