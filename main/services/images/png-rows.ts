@@ -57,7 +57,9 @@ export async function planPngRows(
   file: string,
   expected: { width: number; height: number },
 ): Promise<PngRowsPlan | null> {
-  const handle = await fsp.open(file, 'r');
+  // Unreadable here: sharp then reads it, and words the error.
+  const handle = await fsp.open(file, 'r').catch(() => null);
+  if (!handle) return null;
   try {
     const header = Buffer.alloc(33);
     const { bytesRead } = await handle.read(header, 0, 33, 0);
