@@ -11,6 +11,7 @@ import {
   foldFigure,
   formatPx,
   fractionFigure,
+  manualFigure,
   meanODFigure,
   pointsFigure,
   relativeFigure,
@@ -82,6 +83,7 @@ function rowsOf(side: SideNumbers, method: string) {
     fraction: m ? fractionFigure(m) : empty,
     meanOD: m ? meanODFigure(m) : empty,
     threshold: m ? thresholdFigure(side.thresholdOD, method) : empty,
+    manual: m ? manualFigure(m) : empty,
   };
 }
 
@@ -93,6 +95,8 @@ const ROW_LABELS: [keyof ReturnType<typeof rowsOf>, string][] = [
   ['fraction', 'Stained fraction'],
   ['meanOD', 'Mean OD (stained)'],
   ['threshold', 'Threshold'],
+  // Included in the figures above (ANALYSIS.md step 5): what the editor's marks changed.
+  ['manual', 'Manual corrections'],
 ];
 
 interface StainNumbersProps {

@@ -10,7 +10,7 @@ import { useStageView } from '../viewer/ViewerStage';
 import { overlayDrawn, setOverlayShowing, type OverlaySide } from './latency-probe';
 import { drawIntoCanvas, paintCoarse, paintRefined, parseHexColour } from './overlay-raster';
 import { planWindow, windowPlacement, windowServes, type OverlayWindow } from './overlay-window';
-import { firstStainedCode, type AnalysedField } from './stain-field';
+import { overlayFirstCode, type AnalysedField } from './stain-field';
 import type { OverlayStyle } from './stain-settings';
 
 /** The refined pass waits for the slider (or the view) to be still this long. */
@@ -72,7 +72,7 @@ export function StainOverlayLayer({ side, field, image, thresholdOD, style }: St
       previous && previous.field === field && windowServes(previous.window, camera, viewport, geometry);
     const window = reuseWindow ? previous.window : planWindow(camera, viewport, geometry);
     if (!window) return;
-    const first = firstStainedCode(thresholdOD ?? Number.POSITIVE_INFINITY);
+    const first = overlayFirstCode(thresholdOD);
     const rgb = parseHexColour(style.colour);
     if (
       previous &&

@@ -1,12 +1,19 @@
 /**
  * The region an image is analysed in, from its annotations: shapes of classes with the role "roi" are
  * the region of interest, shapes of classes with the role "exclude" are cut out of it. Outlines go as
- * polygons and painted shapes as their encoded masks; the analysis unions both.
+ * polygons and painted shapes as their encoded masks; the analysis unions both. The manual corrections
+ * ("Stained collagen" and "Not stained" marks) are read too, for the live preview: the exact analysis
+ * reads them from the study itself.
  */
 import type { z } from 'zod';
 import type { AnalysisRegionInput } from '../../shared/analysis/api-schemas';
 import type { AnalysisRegion } from '../../shared/analysis/region';
-import { shapesWithRole } from '../../shared/analysis/annotation-shapes';
+import {
+  manualMarks,
+  shapesWithRole,
+  withManualMarks,
+  type ManualMarks,
+} from '../../shared/analysis/annotation-shapes';
 import type { Annotation, AnnotationClass } from '../../shared/annotations/types';
 
 export type RegionInput = z.input<typeof AnalysisRegionInput>;
@@ -18,6 +25,8 @@ export interface ImageRegion {
   roiShapes: number;
   /** Outlined polygons and painted masks of exclusion classes. */
   excludeShapes: number;
+  /** The manual corrections, applied last (the preview applies them as the exact analysis does). */
+  marks: ManualMarks;
 }
 
 type Rings = number[][];
@@ -39,28 +48,38 @@ export function regionOfAnnotations(
           includeMasks: roi.masks,
           excludeMasks: cut.masks,
         };
-  return { region, roiShapes, excludeShapes };
+  return { region, roiShapes, excludeShapes, marks: manualMarks(annotations, classes) };
 }
 
 /** The same region in preview pixels (the preview covers the image at previewWidth / width). */
 export function regionInPreview(
-  region: RegionInput | null,
+  imageRegion: Pick<ImageRegion, 'region' | 'marks'>,
   image: { width: number; height: number },
   preview: { width: number; height: number },
 ): AnalysisRegion | null {
-  if (!region) return null;
+  const { region, marks } = imageRegion;
   const sx = preview.width / image.width;
   const sy = preview.height / image.height;
   const scale = (rings: Rings): Rings =>
     rings.map((ring) => ring.map((v, i) => (i % 2 === 0 ? v * sx : v * sy)));
-  return {
-    include: region.include ? region.include.map(scale) : null,
-    exclude: (region.exclude ?? []).map(scale),
-    // Masks stay in their own grid; the rasteriser maps mask squares into preview pixels.
-    includeMasks: region.includeMasks ?? [],
-    excludeMasks: region.excludeMasks ?? [],
-    maskPixelFactor: { x: sx, y: sy },
-  };
+  const scaleShapes = (shapes: ManualMarks['stained']) => ({
+    ...shapes,
+    polygons: shapes.polygons.map(scale),
+  });
+  const inPreview: AnalysisRegion | null = region
+    ? {
+        include: region.include ? region.include.map(scale) : null,
+        exclude: (region.exclude ?? []).map(scale),
+        // Masks stay in their own grid; the rasteriser maps mask squares into preview pixels.
+        includeMasks: region.includeMasks ?? [],
+        excludeMasks: region.excludeMasks ?? [],
+      }
+    : null;
+  const marked = withManualMarks(inPreview, {
+    stained: scaleShapes(marks.stained),
+    notStained: scaleShapes(marks.notStained),
+  });
+  return marked ? { ...marked, maskPixelFactor: { x: sx, y: sy } } : null;
 }
 
 /** One line saying where the numbers are measured. */
@@ -74,5 +93,19 @@ export function describeRegion(r: ImageRegion, detectTissue: boolean): string {
   const tissue = r.roiShapes > 0 && detectTissue ? ' (tissue only)' : '';
   const cut =
     r.excludeShapes > 0 ? `, minus ${r.excludeShapes} exclusion${r.excludeShapes === 1 ? '' : 's'}` : '';
-  return `Measured ${base}${tissue}${cut}.`;
+  return `Measured ${base}${tissue}${cut}.${describeMarks(r.marks)}`;
+}
+
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+
+/** The corrections in words, or '' without any. */
+function describeMarks(marks: ManualMarks): string {
+  const added = marks.stained.ids.length;
+  const removed = marks.notStained.ids.length;
+  if (added + removed === 0) return '';
+  const parts = [
+    added > 0 ? `${plural(added, 'Stained collagen mark')} added` : '',
+    removed > 0 ? `${plural(removed, 'Not stained mark')} removed` : '',
+  ].filter(Boolean);
+  return ` Corrections applied last: ${parts.join(', ')}.`;
 }

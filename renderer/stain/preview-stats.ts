@@ -37,14 +37,23 @@ export function previewMeasurement(
   tissueDetected: boolean,
 ): StainMeasurement {
   const first = thresholdOD === null ? MAX_CODE + 1 : firstStainedCode(thresholdOD);
-  const stainedPreviewPx = field.suffixCount[first]!;
+  // Corrections last: marked-stained pixels below the threshold join, marked-not-stained ones above leave.
+  const add = field.markedStained;
+  const remove = field.markedNotStained;
+  const addedPreviewPx = add ? add.count[0]! - add.count[first]! : 0;
+  const removedPreviewPx = remove ? remove.count[first]! : 0;
+  const stainedPreviewPx = field.suffixCount[first]! + addedPreviewPx - removedPreviewPx;
+  const stainedCodes =
+    field.suffixCodes[first]! +
+    (add ? add.codes[0]! - add.codes[first]! : 0) -
+    (remove ? remove.codes[first]! : 0);
   // Each preview pixel stands for this many full-resolution pixels.
   const pxPerPreviewPx = (image.width * image.height) / (field.width * field.height);
   const stainedAreaPx = Math.round(stainedPreviewPx * pxPerPreviewPx);
   const analyzedAreaPx = Math.round(field.analysedPx * pxPerPreviewPx);
   const pxArea = image.umPerPx ? image.umPerPx * image.umPerPx : null;
   // Codes are floored: the mean amount of a code is half a code above it.
-  const meanCode = stainedPreviewPx > 0 ? field.suffixCodes[first]! / stainedPreviewPx + 0.5 : null;
+  const meanCode = stainedPreviewPx > 0 ? stainedCodes / stainedPreviewPx + 0.5 : null;
   let reason: string | null = null;
   if (field.analysedPx === 0) {
     reason = tissueDetected
@@ -61,7 +70,7 @@ export function previewMeasurement(
     meanStainedOD: meanCode === null ? null : meanCode / CODES_PER_OD,
     objectsRemoved: 0,
     holesFilled: 0,
-    manualAddedPx: 0,
-    manualRemovedPx: 0,
+    manualAddedPx: Math.round(addedPreviewPx * pxPerPreviewPx),
+    manualRemovedPx: Math.round(removedPreviewPx * pxPerPreviewPx),
   };
 }

@@ -27,6 +27,12 @@ export function formatUm2(um2: number): string {
 
 export const formatPx = (px: number): string => `${grouped(px)} px`;
 
+/** What the manual corrections changed: "+N px / −M px" (added, removed), or "none". */
+export function manualFigure(m: StainMeasurement): Figure {
+  if (m.manualAddedPx === 0 && m.manualRemovedPx === 0) return value('none');
+  return value(`+${grouped(m.manualAddedPx)} px / −${grouped(m.manualRemovedPx)} px`);
+}
+
 export function areaUm2Figure(um2: number | null): Figure {
   return um2 === null ? missing('not calibrated') : value(formatUm2(um2));
 }

@@ -1,5 +1,6 @@
 /**
- * The analysis region of an image, read from its annotations (regions of interest and exclusions), and
+ * The analysis region of an image, read from its annotations (regions of interest, exclusions and the
+ * manual corrections), and
  * read again when the study changes, when the editor saves this image's annotations ('annotations-changed')
  * or when the caller asks (measuring again).
  */
@@ -55,7 +56,7 @@ export function useImageRegion(appApi: AppApi, imageId: number, refreshCount: nu
         return;
       }
       const value = regionOfAnnotations(annotations.value.annotations, classes.value);
-      const key = JSON.stringify(value.region);
+      const key = JSON.stringify([value.region, value.marks]);
       // Unchanged regions keep their state object, so nothing downstream recomputes.
       setState((previous) =>
         previous?.imageId === imageId && previous.value.status === 'ready' && previous.value.key === key

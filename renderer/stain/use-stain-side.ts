@@ -51,11 +51,7 @@ export function useStainSide({ appApi, record, protocol, params, settings, retry
   const previewRegion = useMemo(
     () =>
       imageRegion
-        ? regionInPreview(
-            imageRegion.region,
-            { width, height },
-            { width: previewWidth, height: previewHeight },
-          )
+        ? regionInPreview(imageRegion, { width, height }, { width: previewWidth, height: previewHeight })
         : null,
     // regionKey identifies imageRegion's content.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -70,7 +66,9 @@ export function useStainSide({ appApi, record, protocol, params, settings, retry
 
   const request =
     protocol && params && imageRegion ? { imageId: record.id, protocol, region: imageRegion.region } : null;
-  const exact = useExactAnalysis(appApi, request, JSON.stringify([request, retry]));
+  // The Node side reads the corrections from the study; regionKey (which covers them) starts a new
+  // analysis when they change.
+  const exact = useExactAnalysis(appApi, request, JSON.stringify([request, retry, regionKey]));
 
   const previewOD = field ? previewThreshold(field, settings.method, settings.thresholdOD) : null;
   const exactRecord = exact.status === 'done' ? exact.record : null;

@@ -22,6 +22,7 @@ import {
   foldFigure,
   formatUm2,
   fractionFigure,
+  manualFigure,
   meanODFigure,
   pointsFigure,
   relativeFigure,
@@ -92,6 +93,7 @@ describe('analysis region from annotations', () => {
     { id: 2, name: 'Exclude', colour: '#828282', role: 'exclude' },
     { id: 3, name: 'Stained collagen', colour: '#9b51e0', role: 'stained' },
     { id: 4, name: 'Dermis', colour: '#00aa00', role: null },
+    { id: 5, name: 'Not stained', colour: '#a0a0a0', role: 'unstained' },
   ];
   const square = (x: number, y: number, s: number) => [x, y, x + s, y, x + s, y + s, x, y + s];
   const polygons = (classId: number, outer: number[], holes: number[][] = []): Annotation => ({
@@ -128,9 +130,11 @@ describe('analysis region from annotations', () => {
     });
     expect(r).toMatchObject({ roiShapes: 2, excludeShapes: 1 });
     expect(describeRegion(r, true)).toBe(
-      'Measured inside 2 regions of interest (tissue only), minus 1 exclusion.',
+      'Measured inside 2 regions of interest (tissue only), minus 1 exclusion. Corrections applied last: 1 Stained collagen mark added.',
     );
-    expect(describeRegion(r, false)).toBe('Measured inside 2 regions of interest, minus 1 exclusion.');
+    expect(describeRegion(r, false)).toBe(
+      'Measured inside 2 regions of interest, minus 1 exclusion. Corrections applied last: 1 Stained collagen mark added.',
+    );
   });
 
   it('sends painted ROI and exclusion masks with the region, and alone they make a region too', () => {
@@ -155,7 +159,10 @@ describe('analysis region from annotations', () => {
     expect(describeRegion(onlyCuts, true)).toBe('Measured in the detected tissue, minus 1 exclusion.');
     const none = regionOfAnnotations([polygons(3, square(0, 0, 4))], classes);
     expect(none.region).toBeNull();
-    expect(describeRegion(none, false)).toBe('Measured in the whole image.');
+    expect(describeRegion(none, false)).toBe(
+      'Measured in the whole image. Corrections applied last: 1 Stained collagen mark added.',
+    );
+    expect(describeRegion(regionOfAnnotations([], classes), false)).toBe('Measured in the whole image.');
   });
 
   it('drops degenerate outlines (fewer than three points) rather than send them to be refused', () => {
@@ -171,9 +178,46 @@ describe('analysis region from annotations', () => {
     });
   });
 
+  it('reads the corrections: Stained collagen marks add, Not stained marks remove, with their ids', () => {
+    const r = regionOfAnnotations(
+      [
+        polygons(3, square(0, 0, 5)),
+        mask(3),
+        mask(5),
+        polygons(5, square(2, 2, 2)),
+        polygons(4, square(0, 0, 9)),
+      ],
+      classes,
+    );
+    expect(r.marks.stained).toEqual({
+      polygons: [[square(0, 0, 5)]],
+      masks: [{ scale: 1, left: 0, top: 0, width: 1, height: 1, counts: [0, 1] }],
+      ids: ['a3-0', 'm3'],
+    });
+    expect(r.marks.notStained.ids).toEqual(['m5', 'a5-2']);
+    expect(describeRegion(r, false)).toBe(
+      'Measured in the whole image. Corrections applied last: 2 Stained collagen marks added, 2 Not stained marks removed.',
+    );
+    // In the preview the marks' outlines are scaled like the region's; masks keep their own grid.
+    const preview = regionInPreview(r, { width: 100, height: 100 }, { width: 50, height: 25 });
+    expect(preview).toMatchObject({
+      include: null,
+      exclude: [],
+      addStained: [[[0, 0, 2.5, 0, 2.5, 1.25, 0, 1.25]]],
+      addStainedMasks: [{ scale: 1 }],
+      removeStained: [[[1, 0.5, 2, 0.5, 2, 1, 1, 1]]],
+      maskPixelFactor: { x: 0.5, y: 0.25 },
+    });
+  });
+
+  const noMarks = {
+    stained: { polygons: [], masks: [], ids: [] },
+    notStained: { polygons: [], masks: [], ids: [] },
+  };
+
   it('scales a region to the preview', () => {
     const preview = regionInPreview(
-      { include: [[square(0, 0, 1000)]], exclude: [[square(100, 200, 100)]] },
+      { region: { include: [[square(0, 0, 1000)]], exclude: [[square(100, 200, 100)]] }, marks: noMarks },
       { width: 8000, height: 6000 },
       { width: 4000, height: 2000 },
     );
@@ -184,7 +228,9 @@ describe('analysis region from annotations', () => {
       excludeMasks: [],
       maskPixelFactor: { x: 0.5, y: 1 / 3 },
     });
-    expect(regionInPreview(null, { width: 1, height: 1 }, { width: 1, height: 1 })).toBeNull();
+    expect(
+      regionInPreview({ region: null, marks: noMarks }, { width: 1, height: 1 }, { width: 1, height: 1 }),
+    ).toBeNull();
   });
 });
 
@@ -276,6 +322,10 @@ describe('figures', () => {
     expect(formatUm2(12.34)).toBe('12.3 µm²');
     expect(formatUm2(0)).toBe('0 µm²');
     expect(fractionFigure(measurement({}))).toEqual({ text: '10.00 %', reason: null });
+    expect(manualFigure(measurement({})).text).toBe('none');
+    expect(manualFigure(measurement({ manualAddedPx: 12_345, manualRemovedPx: 0 })).text).toBe(
+      '+12,345 px / −0 px',
+    );
     expect(meanODFigure(measurement({}))).toEqual({ text: '0.432 OD', reason: null });
     expect(thresholdFigure(0.215, 'Otsu')).toEqual({ text: '0.215 OD', reason: null });
   });

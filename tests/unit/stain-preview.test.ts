@@ -17,6 +17,7 @@ import {
   firstStainedCode,
   IN_REGION,
   MAX_CODE,
+  overlayFirstCode,
   TISSUE,
   type StainField,
 } from '../../renderer/stain/stain-field';
@@ -247,5 +248,58 @@ describe('overlay painting', () => {
     expect(parseHexColour('red')).toEqual([255, 0, 255]);
     const bytes = new Uint8Array(new Uint32Array([packRgba(1, 2, 3, 4)]).buffer);
     expect(Array.from(bytes)).toEqual([1, 2, 3, 4]);
+  });
+});
+
+describe('stain field: manual corrections applied last, as in the exact analysis', () => {
+  const marked: AnalysisRegion = {
+    ...ROI,
+    addStained: [[[30, 20, 120, 20, 120, 70, 30, 70]]],
+    addStainedMasks: [{ scale: 8, left: 3, top: 12, width: 4, height: 3, counts: [1, 10, 1] }],
+    removeStained: [[[90, 40, 190, 40, 190, 140, 90, 140]]],
+    removeStainedMasks: [{ scale: 5, left: 2, top: 2, width: 3, height: 1, counts: [0, 3] }],
+  };
+
+  it('gives the exact figures (1:1 preview) at any threshold: stained, added, removed; the overlay shows the same pixels', async () => {
+    const built = await field({}, marked);
+    for (const detectTissue of [true, false]) {
+      const analysed = analyseField(built, detectTissue);
+      for (const threshold of [0.1, 0.3, 0.45, 0.8]) {
+        const exact = await measurePixels(
+          image(SLIDE),
+          parseProtocol({
+            threshold: { method: 'fixed', od: threshold },
+            tissue: detectTissue ? 'auto' : 'none',
+          }),
+          marked,
+        );
+        const estimate = previewMeasurement(
+          analysed,
+          threshold,
+          { width: SLIDE.width, height: SLIDE.height, umPerPx: null },
+          detectTissue,
+        );
+        const label = `threshold ${threshold}, tissue ${detectTissue}`;
+        expect(exact.measurement.manualAddedPx, label).toBeGreaterThan(0);
+        // Above the painted stain (0.6 OD) nothing is stained automatically, so nothing to remove.
+        if (threshold < 0.6) expect(exact.measurement.manualRemovedPx, label).toBeGreaterThan(0);
+        expect(estimate.stainedAreaPx, label).toBe(exact.measurement.stainedAreaPx);
+        expect(estimate.manualAddedPx, label).toBe(exact.measurement.manualAddedPx);
+        expect(estimate.manualRemovedPx, label).toBe(exact.measurement.manualRemovedPx);
+        // An estimate: codes floor amounts and clamp negative ones (unstained pixels marked stained) to 0.
+        expect(Math.abs(estimate.meanStainedOD! - exact.measurement.meanStainedOD!), label).toBeLessThan(
+          0.015,
+        );
+        const first = overlayFirstCode(threshold);
+        expect(analysed.codes.filter((c) => c >= first).length, label).toBe(exact.measurement.stainedAreaPx);
+      }
+      // The automatic threshold still comes from the automatic pixels: marks do not move it.
+      const unmarked = analyseField(await field({}, ROI), detectTissue);
+      expect(analysed.thresholdHistogram).toEqual(unmarked.thresholdHistogram);
+      // With no split (nothing stained automatically) the marked pixels still show.
+      const shown = analysed.codes.filter((c) => c >= overlayFirstCode(null)).length;
+      expect(shown).toBe(previewMeasurement(analysed, null, SLIDE, detectTissue).stainedAreaPx);
+      expect(shown).toBeGreaterThan(0);
+    }
   });
 });
