@@ -298,7 +298,14 @@ describe('stain field: manual corrections applied last, as in the exact analysis
       expect(analysed.thresholdHistogram).toEqual(unmarked.thresholdHistogram);
       // With no split (nothing stained automatically) the marked pixels still show.
       const shown = analysed.codes.filter((c) => c >= overlayFirstCode(null)).length;
-      expect(shown).toBe(previewMeasurement(analysed, null, SLIDE, detectTissue).stainedAreaPx);
+      expect(shown).toBe(
+        previewMeasurement(
+          analysed,
+          null,
+          { width: SLIDE.width, height: SLIDE.height, umPerPx: null },
+          detectTissue,
+        ).stainedAreaPx,
+      );
       expect(shown).toBeGreaterThan(0);
     }
   });
