@@ -3,16 +3,8 @@ import { Option } from 'commander';
 import { stainChange, type ChangeMeasure } from '../../../shared/analysis/change';
 import { commandAction } from '../cli-io';
 import type { RegisterCommands } from '../registry';
-import {
-  addAnalysisOptions,
-  analysisJson,
-  analyzeWithOptions,
-  describeAnalysis,
-  loadRoi,
-  protocolFromOptions,
-  studyPresetStains,
-  type AnalysisCliOptions,
-} from './analyze';
+import { addAnalysisOptions, protocolFromOptions, type AnalysisCliOptions } from '../analysis-options';
+import { analysisJson, analyzeWithOptions, describeAnalysis, loadRoi, studyPresetStains } from './analyze';
 
 interface CompareOptions extends AnalysisCliOptions {
   roiBefore?: string;
