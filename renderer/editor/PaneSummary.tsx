@@ -7,7 +7,12 @@ import { useMeasurements } from './use-measurements';
 import type { ImageEditSession } from './session';
 
 /** The built-in classes by role, short enough for both panes' strips (the full name is in the tooltip). */
-const SHORT_NAME: Record<string, string> = { roi: 'ROI', exclude: 'Excluded', stained: 'Stained' };
+const SHORT_NAME: Record<string, string> = {
+  roi: 'ROI',
+  exclude: 'Excluded',
+  stained: 'Stained',
+  unstained: 'Not stained',
+};
 
 function Summary({
   store,
@@ -22,10 +27,13 @@ function Summary({
   const m = useMeasurements(store, session);
   const umPerPx = session.image.umPerPx;
   const areaOf = new Map(m.classes.map((c) => [c.classId, c.px]));
-  // Room is short under an image: the built-in classes on the first line (exclusions once there are
-  // any), the user's own classes after the stained fraction on the second.
+  // Room is short under an image: the built-in classes on the first line (exclusions and "Not stained"
+  // marks once there are any), the user's own classes after the stained fraction on the second.
   const builtIn = store.classes.filter(
-    (c) => c.role === 'roi' || c.role === 'stained' || (c.role === 'exclude' && (areaOf.get(c.id) ?? 0) > 0),
+    (c) =>
+      c.role === 'roi' ||
+      c.role === 'stained' ||
+      ((c.role === 'exclude' || c.role === 'unstained') && (areaOf.get(c.id) ?? 0) > 0),
   );
   const own = store.classes.filter((c) => c.role === null && (areaOf.get(c.id) ?? 0) > 0);
   const area = (px: number) => (umPerPx === null ? formatPx(px) : formatUm2(px, umPerPx));

@@ -8,6 +8,7 @@ import type { Page } from 'playwright';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSlide, type Slide, type Vec3 } from '../helpers/beer-lambert';
+import { apiOf } from './helpers/http-api';
 import { drag, readCamera, screenAt } from './helpers/viewer';
 import { missingPrerequisites, screenshot, startWebSession, type WebSession } from './helpers/web-session';
 
@@ -50,36 +51,10 @@ const prerequisiteProblem = missingPrerequisites();
 describe.skipIf(prerequisiteProblem !== null)('stain panel follows the annotation editor', () => {
   let session: WebSession;
   let page: Page;
-  let token: string;
+  let api: ReturnType<typeof apiOf>;
+  const call = <T>(method: string, input: unknown) => api.call<T>(method, input);
   const ids = { before: 0, after: 0 };
   let roiPx = 0;
-
-  async function call<T>(method: string, input: unknown): Promise<T> {
-    const response = await fetch(new URL(`/api/${method}`, session.url), {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-      body: JSON.stringify(input),
-    });
-    const body = (await response.json()) as { ok: boolean; value?: T; error?: { message: string } };
-    if (!body.ok) throw new Error(`${method}: ${body.error?.message}`);
-    return body.value as T;
-  }
-
-  async function importPng(timepointId: number, name: string, bytes: Buffer): Promise<number> {
-    const response = await fetch(new URL(`/upload?name=${encodeURIComponent(name)}`, session.url), {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/octet-stream', Authorization: `Bearer ${token}` },
-      body: new Uint8Array(bytes),
-    });
-    const staged = (await response.json()) as { ok: boolean; value: unknown };
-    if (!staged.ok) throw new Error(`upload of ${name} failed`);
-    const outcome = await call<{ imported: { id: number }[] }>('importImages', {
-      timepointId,
-      uploads: [staged.value],
-    });
-    if (outcome.imported.length !== 1) throw new Error(`${name} was not imported`);
-    return outcome.imported[0]!.id;
-  }
 
   const analysedPx = () => page.getByTestId('stain-before-analysedPx').innerText();
   const status = (role: 'before' | 'after') =>
@@ -121,15 +96,15 @@ describe.skipIf(prerequisiteProblem !== null)('stain panel follows the annotatio
   beforeAll(async () => {
     session = await startWebSession();
     page = session.page;
-    token = new URL(session.url).searchParams.get('token') ?? '';
+    api = apiOf(session);
     await call('createStudy', { name: 'Live regions' });
     const subject = await call<{ id: number }>('addSubject', { code: 'S01' });
     const timepoints: number[] = [];
     for (const label of ['Baseline', 'Week 12']) {
       timepoints.push((await call<{ id: number }>('addTimepoint', { subjectId: subject.id, label })).id);
     }
-    ids.before = await importPng(timepoints[0]!, 'baseline.png', await png(BEFORE));
-    ids.after = await importPng(timepoints[1]!, 'week12.png', await png(AFTER));
+    ids.before = (await api.importPng(timepoints[0]!, 'baseline.png', await png(BEFORE))).id;
+    ids.after = (await api.importPng(timepoints[1]!, 'week12.png', await png(AFTER))).id;
     await page.goto(new URL(`/#/pair/${ids.before}/${ids.after}`, session.url).href);
     await page.getByTestId('stain-panel').waitFor();
     await page.waitForFunction(() =>

@@ -11,6 +11,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSlide, type Blob, type Slide, type Vec3 } from '../helpers/beer-lambert';
 import { readCamera } from './helpers/viewer';
+import { apiOf } from './helpers/http-api';
 import { missingPrerequisites, screenshot, startWebSession, type WebSession } from './helpers/web-session';
 
 // The `purple` preset's own vectors (shared/analysis/presets.ts): the slides are stained with exactly
@@ -88,37 +89,6 @@ const grouped = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 const prerequisiteProblem = missingPrerequisites();
-
-/** The service API over HTTP, as a script would call it (Bearer token). */
-function apiOf(session: WebSession) {
-  const token = new URL(session.url).searchParams.get('token') ?? '';
-  const call = async <T>(method: string, input: unknown): Promise<T> => {
-    const response = await fetch(new URL(`/api/${method}`, session.url), {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-      body: JSON.stringify(input),
-    });
-    const body = (await response.json()) as { ok: boolean; value?: T; error?: { message: string } };
-    if (!body.ok) throw new Error(`${method}: ${body.error?.message}`);
-    return body.value as T;
-  };
-  const importPng = async (timepointId: number, name: string, bytes: Buffer) => {
-    const response = await fetch(new URL(`/upload?name=${encodeURIComponent(name)}`, session.url), {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/octet-stream', Authorization: `Bearer ${token}` },
-      body: new Uint8Array(bytes),
-    });
-    const staged = (await response.json()) as { ok: boolean; value: { uploadId: string; fileName: string } };
-    if (!staged.ok) throw new Error(`upload of ${name} failed`);
-    const outcome = await call<{ imported: { id: number; sha256: string }[] }>('importImages', {
-      timepointId,
-      uploads: [staged.value],
-    });
-    if (outcome.imported.length !== 1) throw new Error(`${name} was not imported`);
-    return outcome.imported[0]!;
-  };
-  return { call, importPng };
-}
 
 /** The text of a figure cell (value plus its n/a reason, if any). */
 const cell = (page: Page, testId: string) => page.getByTestId(testId).innerText();
