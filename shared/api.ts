@@ -19,6 +19,7 @@ import {
 import type { Result } from './result';
 import { analysisApiSchema } from './analysis/api-schemas';
 import { annotationApi } from './api-annotations';
+import { studyResultsApi } from './api-study-results';
 
 const SubjectCode = z
   .string()
@@ -116,6 +117,7 @@ export const apiSchema = {
   },
   ...annotationApi,
   ...analysisApiSchema,
+  ...studyResultsApi,
 } as const;
 
 export type ApiSchema = typeof apiSchema;

@@ -4,6 +4,7 @@ import { annotationMethods } from './annotations/annotation-methods';
 import { importMethods } from './images/import-methods';
 import { EventHub } from './study/event-hub';
 import type { ServiceContext, ServiceLimits } from './study/service-context';
+import { resultsMethods } from './study/results-methods';
 import { studyMethods } from './study/study-methods';
 import { StudySession } from './study/study-session';
 import type { Services } from './types';
@@ -53,6 +54,7 @@ export function createServices(options: ServicesOptions): Services {
     ...importMethods(ctx),
     ...analysisMethods(ctx),
     ...annotationMethods(ctx),
+    ...resultsMethods(ctx),
     onEvent: (listener) => ctx.events.on(listener),
     close: () => ctx.session.close(),
   };
