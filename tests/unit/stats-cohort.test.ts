@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cohortStats, type SubjectTimepoints } from '../../shared/stats/cohort';
+import { COHORT_STAINED_PX, SCIPY_AREA, SCIPY_FRACTION } from '../helpers/scipy-cohort';
 
 const field = (stainedPx: number, analyzedPx = 10_000, umPerPx: number | null = 0.5) => ({
   stainedPx,
@@ -15,45 +16,7 @@ const subject = (code: string, before: number[], after: number[]): SubjectTimepo
   ],
 });
 
-/**
- * Five subjects; S01's baseline has two images (600 and 400 stained px of 10 000 each), pooled to
- * 1000 / 20 000 = 0.05. Stained fractions before 0.05 0.15 0.08 0.12 0.20, after 0.18 0.21 0.19 0.15 0.18.
- */
-const COHORT = [
-  subject('S01', [600, 400], [1800]),
-  subject('S02', [1500], [2100]),
-  subject('S03', [800], [1900]),
-  subject('S04', [1200], [1500]),
-  subject('S05', [2000], [1800]),
-];
-
-/*
- * Reference values from scipy 1.x, computed once with:
- * /usr/bin/python3 -c "
- * import numpy as np; from scipy import stats
- * b=np.array([1000/20000,1500/10000,800/10000,1200/10000,2000/10000]); a=np.array([1800/10000,2100/10000,1900/10000,1500/10000,1800/10000])
- * d=a-b; print(d.mean(), d.std(ddof=1)); print(stats.ttest_rel(a,b)); print(stats.wilcoxon(a,b))
- * print(stats.t.interval(0.95, len(d)-1, loc=d.mean(), scale=stats.sem(d)))
- * ba=b*10000*0.25; ba[0]=1000*0.25; aa=a*10000*0.25; d2=aa-ba
- * print(d2.mean(), d2.std(ddof=1)); print(stats.ttest_rel(aa,ba)); print(stats.wilcoxon(aa,ba))
- * print(stats.t.interval(0.95, len(d2)-1, loc=d2.mean(), scale=stats.sem(d2)))"
- */
-export const SCIPY_FRACTION = {
-  mean: 0.061999999999999986,
-  sd: 0.060580524923443846,
-  t: 2.288461758629242,
-  p: 0.08399930965795906,
-  ci95: [-0.013220656789726226, 0.1372206567897262],
-  wilcoxon: { statistic: 1, p: 0.125 },
-};
-export const SCIPY_AREA = {
-  mean: 130,
-  sd: 124.24773639789177,
-  t: 2.3395906074624073,
-  p: 0.07941391603106635,
-  ci95: [-24.27394114357395, 284.27394114357395],
-  wilcoxon: { statistic: 1, p: 0.125 },
-};
+const COHORT = COHORT_STAINED_PX.map((s) => subject(s.subject, s.baseline, s.followup));
 
 describe('cohortStats', () => {
   it('pools the images of a timepoint by summing pixels, and matches scipy on the stained fraction', () => {

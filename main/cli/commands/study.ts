@@ -2,6 +2,10 @@ import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { ImageRecord, ImportOutcome, StudyView } from '../../../shared/domain';
 import { createServices, type Services } from '../../services';
+import { withStudy } from '../with-study';
+import { registerStudyAnalyzeCommand } from './study-analyze';
+import { registerStudyProtocolCommand } from './study-protocol';
+import { registerStudyStatsCommand } from './study-stats';
 import { commandAction, type CommandOutput } from '../cli-io';
 import type { RegisterCommands } from '../registry';
 
@@ -37,20 +41,6 @@ function parseText(limit: number, what: string) {
     }
     return text;
   };
-}
-
-/** Open the study in `dir`, run `work`, and always close the database (checkpointing the WAL). */
-async function withStudy<T>(
-  dir: string,
-  work: (services: Services, view: StudyView) => Promise<T>,
-): Promise<T> {
-  const services = createServices({ studyDir: null });
-  try {
-    const view = await services.openStudy(dir);
-    return await work(services, view);
-  } finally {
-    services.close();
-  }
 }
 
 const scale = (image: ImageRecord) =>
@@ -155,7 +145,9 @@ async function addImages(dir: string, images: string[], options: AddOptions, out
 }
 
 export const registerStudyCommands: RegisterCommands = (program: Command) => {
-  const study = program.command('study').description('create a study, add images to it and list it');
+  const study = program
+    .command('study')
+    .description('create a study, add images, set its protocol, analyse it, compare timepoints, export');
 
   study
     .command('init')
@@ -210,4 +202,8 @@ export const registerStudyCommands: RegisterCommands = (program: Command) => {
         });
       }),
     );
+
+  registerStudyProtocolCommand(study);
+  registerStudyAnalyzeCommand(study);
+  registerStudyStatsCommand(study);
 };
