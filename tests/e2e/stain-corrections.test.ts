@@ -7,7 +7,7 @@ import type { Page } from 'playwright';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSlide, type Slide, type Vec3 } from '../helpers/beer-lambert';
-import { apiOf } from './helpers/http-api';
+import { openPairStudy, type apiOf } from './helpers/http-api';
 import { drag, readCamera, screenAt } from './helpers/viewer';
 import { missingPrerequisites, startWebSession, type WebSession } from './helpers/web-session';
 
@@ -46,7 +46,7 @@ describe.skipIf(prerequisiteProblem !== null)('manual corrections in the stain p
   let session: WebSession;
   let page: Page;
   let api: ReturnType<typeof apiOf>;
-  const ids = { before: 0, after: 0 };
+  let ids = { before: 0, after: 0 };
 
   const status = () => page.getByTestId('stain-status-before').getAttribute('data-status');
   const cell = (key: string) => page.getByTestId(`stain-before-${key}`).innerText();
@@ -54,20 +54,7 @@ describe.skipIf(prerequisiteProblem !== null)('manual corrections in the stain p
   beforeAll(async () => {
     session = await startWebSession();
     page = session.page;
-    api = apiOf(session);
-    await api.call('createStudy', { name: 'Corrections' });
-    const subject = await api.call<{ id: number }>('addSubject', { code: 'S01' });
-    const timepoints: number[] = [];
-    for (const label of ['Baseline', 'Week 12']) {
-      timepoints.push((await api.call<{ id: number }>('addTimepoint', { subjectId: subject.id, label })).id);
-    }
-    ids.before = (await api.importPng(timepoints[0]!, 'baseline.png', await png(BEFORE))).id;
-    ids.after = (await api.importPng(timepoints[1]!, 'week12.png', await png(AFTER))).id;
-    await page.goto(new URL(`/#/pair/${ids.before}/${ids.after}`, session.url).href);
-    await page.getByTestId('stain-panel').waitFor();
-    await page.waitForFunction(() =>
-      document.querySelector('[data-testid="stage-before"]')?.getAttribute('data-camera'),
-    );
+    ({ api, ids } = await openPairStudy(session, 'Corrections', await png(BEFORE), await png(AFTER)));
   }, 120_000);
 
   afterAll(async () => {

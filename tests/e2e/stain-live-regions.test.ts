@@ -8,7 +8,7 @@ import type { Page } from 'playwright';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSlide, type Slide, type Vec3 } from '../helpers/beer-lambert';
-import { apiOf } from './helpers/http-api';
+import { openPairStudy, type apiOf } from './helpers/http-api';
 import { drag, readCamera, screenAt } from './helpers/viewer';
 import { missingPrerequisites, screenshot, startWebSession, type WebSession } from './helpers/web-session';
 
@@ -53,7 +53,7 @@ describe.skipIf(prerequisiteProblem !== null)('stain panel follows the annotatio
   let page: Page;
   let api: ReturnType<typeof apiOf>;
   const call = <T>(method: string, input: unknown) => api.call<T>(method, input);
-  const ids = { before: 0, after: 0 };
+  let ids = { before: 0, after: 0 };
   let roiPx = 0;
 
   const analysedPx = () => page.getByTestId('stain-before-analysedPx').innerText();
@@ -96,20 +96,7 @@ describe.skipIf(prerequisiteProblem !== null)('stain panel follows the annotatio
   beforeAll(async () => {
     session = await startWebSession();
     page = session.page;
-    api = apiOf(session);
-    await call('createStudy', { name: 'Live regions' });
-    const subject = await call<{ id: number }>('addSubject', { code: 'S01' });
-    const timepoints: number[] = [];
-    for (const label of ['Baseline', 'Week 12']) {
-      timepoints.push((await call<{ id: number }>('addTimepoint', { subjectId: subject.id, label })).id);
-    }
-    ids.before = (await api.importPng(timepoints[0]!, 'baseline.png', await png(BEFORE))).id;
-    ids.after = (await api.importPng(timepoints[1]!, 'week12.png', await png(AFTER))).id;
-    await page.goto(new URL(`/#/pair/${ids.before}/${ids.after}`, session.url).href);
-    await page.getByTestId('stain-panel').waitFor();
-    await page.waitForFunction(() =>
-      document.querySelector('[data-testid="stage-before"]')?.getAttribute('data-camera'),
-    );
+    ({ api, ids } = await openPairStudy(session, 'Live regions', await png(BEFORE), await png(AFTER)));
   }, 120_000);
 
   afterAll(async () => {

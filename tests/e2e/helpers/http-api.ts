@@ -31,3 +31,33 @@ export function apiOf(session: WebSession) {
   };
   return { call, importPng };
 }
+
+/**
+ * A study with one subject, a "Baseline" and a "Week 12" timepoint holding the two PNGs, opened in the
+ * pair view with the stain panel showing: the set-up of the stain panel's editor tests.
+ */
+export async function openPairStudy(
+  session: WebSession,
+  name: string,
+  before: Buffer,
+  after: Buffer,
+): Promise<{ api: ReturnType<typeof apiOf>; ids: { before: number; after: number } }> {
+  const api = apiOf(session);
+  await api.call('createStudy', { name });
+  const subject = await api.call<{ id: number }>('addSubject', { code: 'S01' });
+  const timepoints: number[] = [];
+  for (const label of ['Baseline', 'Week 12']) {
+    timepoints.push((await api.call<{ id: number }>('addTimepoint', { subjectId: subject.id, label })).id);
+  }
+  const ids = {
+    before: (await api.importPng(timepoints[0]!, 'baseline.png', before)).id,
+    after: (await api.importPng(timepoints[1]!, 'week12.png', after)).id,
+  };
+  const page = session.page;
+  await page.goto(new URL(`/#/pair/${ids.before}/${ids.after}`, session.url).href);
+  await page.getByTestId('stain-panel').waitFor();
+  await page.waitForFunction(() =>
+    document.querySelector('[data-testid="stage-before"]')?.getAttribute('data-camera'),
+  );
+  return { api, ids };
+}
