@@ -4,6 +4,7 @@ import type { ImageRecord, ImportOutcome, StudyView } from '../../../shared/doma
 import { createServices, type Services } from '../../services';
 import { withStudy } from '../with-study';
 import { registerStudyAnalyzeCommand } from './study-analyze';
+import { registerStudyExportCommand } from './study-export';
 import { registerStudyProtocolCommand } from './study-protocol';
 import { registerStudyStatsCommand } from './study-stats';
 import { commandAction, type CommandOutput } from '../cli-io';
@@ -206,4 +207,5 @@ export const registerStudyCommands: RegisterCommands = (program: Command) => {
   registerStudyProtocolCommand(study);
   registerStudyAnalyzeCommand(study);
   registerStudyStatsCommand(study);
+  registerStudyExportCommand(study);
 };
