@@ -40,7 +40,7 @@ describe.skipIf(!immutableWorks)('annotations of a read-only study (immutable fo
         locked: false,
         annotations: [roi],
       });
-      expect(await must(services, 'listAnnotationClasses', {})).toHaveLength(3);
+      expect(await must(services, 'listAnnotationClasses', {})).toHaveLength(4);
       const region = { outer: rectangle(10, 10, 100, 80), holes: [] };
       const detected = await must(services, 'detectStainInRegion', { imageId, region });
       expect(detected.analyzedPx).toBe(90 * 70);
