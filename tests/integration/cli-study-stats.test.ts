@@ -160,7 +160,20 @@ describe('dermaquant study protocol, analyze and stats', () => {
     expect(locked.status).toBe(1);
     expect(locked.json).toMatchObject({ error: { code: 'LOCKED' } });
     expect(locked.stderr.trim().split('\n')).toHaveLength(1);
-    expect(locked.stderr).toContain('The study protocol is locked');
+    expect(locked.stderr).toContain(`The protocol of ${dir} is locked`);
+    expect(locked.stderr).toContain('again with --unlock');
+
+    // --unlock changes it (audited); the earlier measurements are no longer current, so stats asks for
+    // a new analysis.
+    const unlocked = cliJson('study', 'protocol', dir, '--threshold', '0.2', '--unlock');
+    expect(unlocked.status).toBe(0);
+    expect(unlocked.json).toMatchObject({
+      locked: false,
+      protocol: { threshold: { method: 'fixed', od: 0.2 } },
+    });
+    const stale = cli('study', 'stats', dir, '--baseline', 'baseline', '--followup', 'week-12');
+    expect(stale.status).toBe(1);
+    expect(stale.stderr).toContain('No measurement with the current study protocol');
   }, 60_000);
 
   it('names an image without a measurement, an unknown label, and uncalibrated images for area', async () => {

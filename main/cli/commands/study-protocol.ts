@@ -8,6 +8,8 @@ import { addProtocolOptions, protocolFromOptions, type AnalysisCliOptions } from
 import { commandAction, UsageError, type CommandOutput } from '../cli-io';
 import { withStudy } from '../with-study';
 
+type ProtocolCliOptions = AnalysisCliOptions & { unlock?: boolean };
+
 /** Per-image options of `analyze` that a study protocol cannot hold, and where they belong instead. */
 const NOT_IN_A_PROTOCOL: Record<string, string> = {
   roi: '--roi is not part of a protocol: regions of interest are drawn per image (in the app), and study analyze measures inside them.',
@@ -38,7 +40,9 @@ function describeProtocol(current: StudyProtocol, output: CommandOutput): void {
 
 /** The options the user typed (commander also reports defaults, e.g. --stain purple). */
 const typedOptions = (command: Command): string[] =>
-  Object.keys(command.opts()).filter((key) => key !== 'json' && command.getOptionValueSource(key) === 'cli');
+  Object.keys(command.opts()).filter(
+    (key) => key !== 'json' && key !== 'unlock' && command.getOptionValueSource(key) === 'cli',
+  );
 
 export function registerStudyProtocolCommand(study: Command): void {
   const command = study
@@ -50,9 +54,13 @@ export function registerStudyProtocolCommand(study: Command): void {
   addProtocolOptions(command)
     .option('--roi <file.geojson>', 'not accepted: regions of interest are drawn per image')
     .option('--um-per-px <x>', 'not accepted: calibration belongs to each image')
+    .option(
+      '--unlock',
+      'change a locked protocol (earlier measurements keep the parameters they were made with; recorded in the audit log)',
+    )
     .option('--json', 'print the protocol as JSON')
     .action(
-      commandAction(async (output, dir: string, options: AnalysisCliOptions, self: Command) => {
+      commandAction(async (output, dir: string, options: ProtocolCliOptions, self: Command) => {
         const typed = typedOptions(self);
         const misplaced = typed.find((key) => key in NOT_IN_A_PROTOCOL);
         if (misplaced) throw new UsageError(NOT_IN_A_PROTOCOL[misplaced]!);
@@ -69,7 +77,17 @@ export function registerStudyProtocolCommand(study: Command): void {
                 validationMessage('Invalid analysis protocol', parsed.error),
               );
             }
-            current = await services.setAnalysisProtocol({ protocol: parsed.data, unlock: false });
+            current = await services
+              .setAnalysisProtocol({ protocol: parsed.data, unlock: Boolean(options.unlock) })
+              .catch((err: unknown) => {
+                if (err instanceof UserError && err.code === 'LOCKED') {
+                  throw new UserError(
+                    'LOCKED',
+                    `The protocol of ${dir} is locked: images were already measured with it. Run the command again with --unlock to change it (earlier measurements keep the parameters they were made with).`,
+                  );
+                }
+                throw err;
+              });
             output.note(
               'dermaquant: study protocol saved; analyse the images with dermaquant study analyze.',
             );
