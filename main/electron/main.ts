@@ -13,7 +13,7 @@ import { buildMenuTemplate, chooseFolder, createMenuActions, sendEvent } from '.
 import { installedVersion, resolveNativeBinding, unpackedAppRoot } from './native-binding';
 import { PRIVILEGED_SCHEMES, registerProtocolHandlers } from './protocol';
 import { readRecentStudy, writeRecentStudy } from './recent-study';
-import { denyAllPermissions, hardenWebContents, mainWindowOptions } from './window-options';
+import { denyAllPermissions, hardenWebContents, openMainWindow } from './window-options';
 
 // Schemes must be privileged before the app is ready.
 protocol.registerSchemesAsPrivileged(PRIVILEGED_SCHEMES);
@@ -30,9 +30,7 @@ function focusMainWindow(): void {
 }
 
 function createMainWindow(): void {
-  const win = new BrowserWindow(
-    mainWindowOptions(path.join(outDir, 'preload.cjs'), { packaged: app.isPackaged }),
-  );
+  const win = openMainWindow(BrowserWindow, path.join(outDir, 'preload.cjs'), { packaged: app.isPackaged });
   win.once('ready-to-show', () => win.show());
   win.on('closed', () => {
     if (mainWindow === win) mainWindow = null;

@@ -1,8 +1,15 @@
 import { EventEmitter } from 'node:events';
-import type { Session, WebContents } from 'electron';
+import type { BrowserWindowConstructorOptions, Session, WebContents } from 'electron';
 import { describe, expect, it, vi } from 'vitest';
 import { isAppUrl } from '../../main/electron/app-origin';
-import { denyAllPermissions, hardenWebContents, mainWindowOptions } from '../../main/electron/window-options';
+import { denyAllPermissions, hardenWebContents, openMainWindow } from '../../main/electron/window-options';
+
+/** Stands in for BrowserWindow: keeps the options it was opened with. */
+class OptionsOnly {
+  constructor(readonly options: BrowserWindowConstructorOptions) {}
+}
+const mainWindowOptions = (preload: string, build?: { packaged: boolean }) =>
+  openMainWindow(OptionsOnly, preload, build).options;
 
 describe('main window options', () => {
   const options = mainWindowOptions('/app/out/preload.cjs');
@@ -23,8 +30,10 @@ describe('main window options', () => {
     expect(prefs.preload).toBe('/app/out/preload.cjs');
   });
 
-  it('does not let a dropped file navigate the window away', () => {
+  it('does not let a dropped file or a middle click navigate away, and turns experimental features off', () => {
     expect(prefs.navigateOnDragDrop).toBe(false);
+    expect(prefs.disableBlinkFeatures).toBe('Auxclick');
+    expect(prefs.experimentalFeatures).toBe(false);
   });
 
   it('opens the developer tools only in a development build', () => {
