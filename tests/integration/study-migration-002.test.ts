@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { createServices } from '../../main/services';
 import { createStudyDatabase } from '../../main/services/study/create-database';
+import { LATEST_SCHEMA_VERSION } from '../../main/services/study/migrations';
 import { initialSchema } from '../../main/services/study/migrations/001-initial';
 import { closeStudyDatabase, openStudyDatabase } from '../../main/services/study/open-database';
 import { useTempDirs } from '../helpers/temp-dir';
@@ -48,7 +49,7 @@ describe('migration 002: the built-in "Not stained" class', () => {
     await schemaOneStudy(dir);
     const services = createServices({ studyDir: dir });
     try {
-      expect((await services.getStudy({}))?.study.schemaVersion).toBe(2);
+      expect((await services.getStudy({}))?.study.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
       const classes = await services.listAnnotationClasses({});
       expect(classes.map((c) => [c.id, c.name, c.role])).toEqual([
         [1, 'Region of interest', 'roi'],

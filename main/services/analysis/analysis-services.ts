@@ -184,6 +184,8 @@ export function analysisMethods(ctx: ServiceContext): AnalysisMethods {
               ...result.params,
               region: input.region ?? null,
               studyProtocol: Boolean(fromStudy),
+              // Which saved version of the study protocol (listStudyResults counts only the current one).
+              ...(fromStudy ? { studyProtocolRevision: fromStudy.revision } : {}),
               corrections: appliedCorrections(marks),
             },
             result: { ...result.measurement, elapsedMs: result.elapsedMs },

@@ -17,22 +17,25 @@ type ResultsMethods = Pick<Services, 'listStudyResults' | 'getStudyStats'>;
 
 interface StoredParams {
   studyProtocol?: boolean;
+  studyProtocolRevision?: number;
   corrections?: MeasurementRecord['corrections'];
 }
 
+/** The study protocol as stored: its revision decides which measurements count. */
+type CurrentProtocol = StudyProtocol & { revision: number | null };
+
 /**
- * Whether a stored measurement was made with the study's protocol as it stands. analyzeImage records
- * `studyProtocol` when it used the study's protocol, and setting or unlocking the protocol moves its
- * `updatedAt` (locking it too, in the same transaction as the first measurement, with the same clock
- * value), so a measurement made since then used the current parameters.
+ * Whether a stored measurement was made with the study's protocol as it stands: analyzeImage records
+ * the protocol's revision, raised by every save. Measurements from before revisions were recorded
+ * (schema 2) fall back to clock times: made since the protocol was last set, unlocked or locked (locking
+ * happens in the transaction of the first measurement, with the same clock value).
  */
-function madeWithCurrentProtocol(measurement: Measurement, protocol: StudyProtocol): boolean {
+function madeWithCurrentProtocol(measurement: Measurement, protocol: CurrentProtocol): boolean {
   const params = measurement.params as StoredParams;
-  return (
-    params.studyProtocol === true &&
-    protocol.updatedAt !== null &&
-    measurement.createdAt >= protocol.updatedAt
-  );
+  if (params.studyProtocol !== true || protocol.updatedAt === null) return false;
+  if (typeof params.studyProtocolRevision === 'number')
+    return params.studyProtocolRevision === protocol.revision;
+  return measurement.createdAt >= protocol.updatedAt;
 }
 
 function toMeasurementRecord(stored: Measurement): MeasurementRecord {
@@ -53,16 +56,17 @@ function toMeasurementRecord(stored: Measurement): MeasurementRecord {
   };
 }
 
-function currentProtocol(study: OpenStudy): StudyProtocol {
+function currentProtocol(study: OpenStudy): CurrentProtocol {
   const stored = study.repos.protocol.get();
-  // The parameters are not parsed here: only the lock and the date decide which measurements count.
+  // The parameters are not parsed here: only the revision (and the lock) decide which measurements count.
   return stored
     ? {
         protocol: stored.params as StudyProtocol['protocol'],
         locked: stored.locked,
         updatedAt: stored.updatedAt,
+        revision: stored.revision,
       }
-    : { protocol: null, locked: false, updatedAt: null };
+    : { protocol: null, locked: false, updatedAt: null, revision: null };
 }
 
 export function studyResults(study: OpenStudy): StudyResults {
@@ -86,7 +90,8 @@ export function studyResults(study: OpenStudy): StudyResults {
       }
     }
   }
-  return { protocol, images };
+  const { revision: _revision, ...shown } = protocol;
+  return { protocol: shown, images };
 }
 
 const where = (r: ImageResult) => `${r.subject.code} / ${r.timepoint.label} / ${r.image.fileName}`;
