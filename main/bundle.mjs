@@ -1,6 +1,7 @@
 // Bundles the Node side with esbuild: the Electron main process, the sandboxed preload (one CommonJS
 // file, as a sandboxed preload must be), the CLI, the browser-mode server and the analysis worker.
-// Native and binary-carrying packages stay external and are loaded from node_modules at run time.
+// Native and binary-carrying packages stay external and are loaded from node_modules at run time; so
+// does pdfkit, which reads its data files (font metrics, colour profiles) relative to its own folder.
 import { build } from 'esbuild';
 
 const entryPoints = {
@@ -36,6 +37,6 @@ await build({
   format: 'cjs',
   target: 'node20',
   sourcemap: true,
-  external: ['electron', 'sharp', 'better-sqlite3'],
+  external: ['electron', 'sharp', 'better-sqlite3', 'pdfkit'],
   logLevel: 'warning',
 });

@@ -39,11 +39,31 @@ export async function checkExportTarget(file: string, force: boolean): Promise<v
   }
 }
 
-export async function writeExportFile(file: string, text: string, force: boolean): Promise<void> {
+/**
+ * A folder the user cannot write to. Said of the export's folder: the generic read-only message would
+ * blame the study folder, which an export only reads.
+ */
+function notWritable(file: string, err: NodeJS.ErrnoException): UserError {
+  return new UserError(
+    'INVALID_INPUT',
+    `Cannot write ${file}: the folder ${path.dirname(file)} is read-only or you have no permission to write there (${err.code}). Nothing was written: choose another folder.`,
+    { file },
+  );
+}
+
+const WRITE_REFUSED = new Set(['EROFS', 'EACCES', 'EPERM']);
+
+export async function writeExportFile(
+  file: string,
+  text: string | Uint8Array,
+  force: boolean,
+): Promise<void> {
   await checkExportTarget(file, force);
   const temp = temporaryPath(path.dirname(file), 'export');
   try {
-    await fs.writeFile(temp, text, { flag: 'wx' });
+    await fs.writeFile(temp, text, { flag: 'wx' }).catch((err: NodeJS.ErrnoException) => {
+      throw err.code && WRITE_REFUSED.has(err.code) ? notWritable(file, err) : err;
+    });
     if (force) {
       await commitFile(temp, file); // rename replaces an existing file in one step
     } else {
