@@ -8,12 +8,8 @@
 import type { z } from 'zod';
 import type { AnalysisRegionInput } from '../../shared/analysis/api-schemas';
 import type { AnalysisRegion } from '../../shared/analysis/region';
-import {
-  manualMarks,
-  shapesWithRole,
-  withManualMarks,
-  type ManualMarks,
-} from '../../shared/analysis/annotation-shapes';
+import { manualMarks, withManualMarks, type ManualMarks } from '../../shared/analysis/annotation-shapes';
+import { regionOfStoredAnnotations } from '../../shared/annotations/stored-region';
 import type { Annotation, AnnotationClass } from '../../shared/annotations/types';
 
 export type RegionInput = z.input<typeof AnalysisRegionInput>;
@@ -35,20 +31,14 @@ export function regionOfAnnotations(
   annotations: readonly Annotation[],
   classes: readonly AnnotationClass[],
 ): ImageRegion {
-  const roi = shapesWithRole(annotations, classes, 'roi');
-  const cut = shapesWithRole(annotations, classes, 'exclude');
-  const roiShapes = roi.polygons.length + roi.masks.length;
-  const excludeShapes = cut.polygons.length + cut.masks.length;
-  const region =
-    roiShapes === 0 && excludeShapes === 0
-      ? null
-      : {
-          include: roi.polygons.length > 0 ? roi.polygons : null,
-          exclude: cut.polygons,
-          includeMasks: roi.masks,
-          excludeMasks: cut.masks,
-        };
-  return { region, roiShapes, excludeShapes, marks: manualMarks(annotations, classes) };
+  // The same region `study analyze` measures in (shared/annotations/stored-region.ts).
+  const region = regionOfStoredAnnotations(annotations, classes);
+  return {
+    region,
+    roiShapes: (region?.include?.length ?? 0) + (region?.includeMasks.length ?? 0),
+    excludeShapes: (region?.exclude.length ?? 0) + (region?.excludeMasks.length ?? 0),
+    marks: manualMarks(annotations, classes),
+  };
 }
 
 /** The same region in preview pixels (the preview covers the image at previewWidth / width). */
