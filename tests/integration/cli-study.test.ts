@@ -2,10 +2,10 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ImportOutcome, StudyView } from '../../shared/domain';
 import { LATEST_SCHEMA_VERSION } from '../../main/services/study/migrations';
+import { ensureMainBuilt } from '../helpers/build-main';
 import { cliBundle, hasSharedData, repoRoot, sharedImage } from '../helpers/paths';
 import { canUseReadOnlyBindMount, runWithReadOnlyFolder } from '../helpers/read-only';
 import { writeJpeg, writePng } from '../helpers/synthetic-images';
@@ -19,21 +19,9 @@ function cli(...args: string[]) {
 
 const readOnlyMountWorks = canUseReadOnlyBindMount();
 
-beforeAll(async () => {
-  // Build out/cli.cjs from the current sources, as `npm run build:main` does for this entry.
-  await build({
-    entryPoints: { cli: path.join(repoRoot, 'main/cli/index.ts') },
-    outdir: path.join(repoRoot, 'out'),
-    outExtension: { '.js': '.cjs' },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    sourcemap: true,
-    external: ['electron', 'sharp', 'better-sqlite3'],
-    logLevel: 'warning',
-  });
-});
+// The bundle as `npm run build:main` makes it (its externals included), built once under the shared lock:
+// a build of its own here raced the other test files and left out/ without bundle.mjs's externals.
+beforeAll(() => ensureMainBuilt(), 120_000);
 
 describe('dermaquant CLI: help and usage', () => {
   it('prints help and the version with exit 0, through the bin shim too', () => {
