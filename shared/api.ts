@@ -167,3 +167,16 @@ export const UploadMeta = z.object({ fileName: UploadFileName });
 /** Kinds of image asset the image routes serve (HTTP `/image/ID/KIND`, Electron `dq-image://image/ID/KIND`). */
 export const IMAGE_ASSET_KINDS = ['preview', 'thumbnail'] as const;
 export type ImageAssetKind = (typeof IMAGE_ASSET_KINDS)[number];
+
+/**
+ * A tile of an image's pyramid (shared/geometry/tiles.ts), served like the assets but by address:
+ * HTTP `/image/ID/tile/LEVEL/X/Y`, Electron `dq-image://image/ID/tile/LEVEL/X/Y`. Not a JSON method:
+ * the answer is a JPEG. Whether the address exists in that image's pyramid is checked by the service.
+ */
+export const ImageTileRequest = z.object({
+  imageId: Id,
+  level: z.number().int().min(0).max(64),
+  x: z.number().int().min(0),
+  y: z.number().int().min(0),
+});
+export type ImageTileRequest = z.infer<typeof ImageTileRequest>;

@@ -2,6 +2,7 @@ import packageJson from '../../package.json';
 import { analysisMethods } from './analysis/analysis-services';
 import { annotationMethods } from './annotations/annotation-methods';
 import { importMethods } from './images/import-methods';
+import { tileMethods } from './images/tiles/tile-methods';
 import { EventHub } from './study/event-hub';
 import type { ServiceContext, ServiceLimits } from './study/service-context';
 import { resultsMethods } from './study/results-methods';
@@ -21,10 +22,13 @@ export interface ServicesOptions {
   maxImagePixels?: number;
   /** Largest staged upload, in bytes; default 20 GiB (a large whole-slide file). */
   maxUploadBytes?: number;
+  /** Largest total size of cached viewer tiles per study, in bytes; default 2 GiB. */
+  maxTileCacheBytes?: number;
 }
 
 export const DEFAULT_MAX_IMAGE_PIXELS = 10_000_000_000;
 export const DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 ** 3;
+export const DEFAULT_MAX_TILE_CACHE_BYTES = 2 * 1024 ** 3;
 export const APP_VERSION: string = packageJson.version;
 
 /** The shared part every method group receives; exported so later groups can be composed the same way. */
@@ -32,6 +36,7 @@ export function createServiceContext(options: ServicesOptions): ServiceContext {
   const limits: ServiceLimits = {
     maxImagePixels: options.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS,
     maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
+    maxTileCacheBytes: options.maxTileCacheBytes ?? DEFAULT_MAX_TILE_CACHE_BYTES,
   };
   const dbOptions = options.nativeBinding ? { nativeBinding: options.nativeBinding } : {};
   return {
@@ -52,6 +57,7 @@ export function createServices(options: ServicesOptions): Services {
   return {
     ...studyMethods(ctx),
     ...importMethods(ctx),
+    ...tileMethods(ctx),
     ...analysisMethods(ctx),
     ...annotationMethods(ctx),
     ...resultsMethods(ctx),

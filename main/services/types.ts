@@ -1,10 +1,23 @@
-import type { ApiServices, EventName, EventPayloads, ImageAssetKind, StagedUpload } from '../../shared/api';
+import type {
+  ApiServices,
+  EventName,
+  EventPayloads,
+  ImageAssetKind,
+  ImageTileRequest,
+  StagedUpload,
+} from '../../shared/api';
 import type { ImportOutcome, StudyView } from '../../shared/domain';
 
 /** A file the image routes may send: always inside the open study's folder. */
 export interface ImageAsset {
   path: string;
   contentType: string;
+}
+
+/** A rendered tile of an image's pyramid, sent as is by the image routes. */
+export interface ImageTile {
+  bytes: Buffer;
+  contentType: 'image/jpeg';
 }
 
 export type EventListener = <E extends EventName>(name: E, payload: EventPayloads[E]) => void;
@@ -26,6 +39,13 @@ export interface Services extends ApiServices {
   importFiles(timepointId: number, files: { path: string; fileName: string }[]): Promise<ImportOutcome>;
   /** Resolve an image id to a file inside the study folder; throws NOT_FOUND. */
   imageAsset(imageId: number, kind: ImageAssetKind): Promise<ImageAsset>;
+  /**
+   * One tile of an image's pyramid (shared/geometry/tiles.ts), from the study's tile cache or rendered
+   * from the stored copy. The input is validated here too (ImageTileRequest); INVALID_INPUT for a
+   * malformed request, NOT_FOUND for an unknown image or an address outside its pyramid, CANCELLED when
+   * `signal` aborts first.
+   */
+  imageTile(request: ImageTileRequest, signal?: AbortSignal): Promise<ImageTile>;
   /** Subscribe to events for the renderer; returns an unsubscribe function. */
   onEvent(listener: EventListener): () => void;
   /** Close the database. */

@@ -1,6 +1,6 @@
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
+import sharp, { type JpegOptions, type Sharp } from 'sharp';
 import type { ImageAssetKind } from '../../../shared/api';
 import type { ColourFix } from '../study/repositories';
 import { CACHE_DIR, cachePath } from '../study/study-files';
@@ -15,6 +15,13 @@ export const THUMBNAIL_MAX_SIDE = 256;
 /** Where a cached asset of an image lives (regenerable from the stored copy at any time). */
 export const assetPath = (studyDir: string, sha256: string, kind: ImageAssetKind): string =>
   path.join(cachePath(studyDir), `${sha256}.${kind}.jpg`);
+
+/**
+ * What the viewer is shown, previews and tiles alike: transparency on white (an empty slide), 8-bit sRGB
+ * (16-bit and grey images included), JPEG.
+ */
+export const displayJpeg = (pipeline: Sharp, jpeg: JpegOptions = { quality: 90 }): Sharp =>
+  pipeline.flatten({ background: '#ffffff' }).toColourspace('srgb').jpeg(jpeg);
 
 export interface PreviewSize {
   previewWidth: number;
@@ -37,12 +44,14 @@ export async function writePreviews(
   const previewTemp = temporaryPath(dir, 'preview');
   const thumbnailTemp = temporaryPath(dir, 'thumbnail');
   try {
-    const preview = await openImagePixels(source, colourFix, { maxImagePixels })
-      .resize({ width: PREVIEW_MAX_SIDE, height: PREVIEW_MAX_SIDE, fit: 'inside', withoutEnlargement: true })
-      .flatten({ background: '#ffffff' })
-      .toColourspace('srgb')
-      .jpeg({ quality: 90 })
-      .toFile(previewTemp);
+    const preview = await displayJpeg(
+      openImagePixels(source, colourFix, { maxImagePixels }).resize({
+        width: PREVIEW_MAX_SIDE,
+        height: PREVIEW_MAX_SIDE,
+        fit: 'inside',
+        withoutEnlargement: true,
+      }),
+    ).toFile(previewTemp);
     await sharp(previewTemp)
       .resize({
         width: THUMBNAIL_MAX_SIDE,

@@ -7,6 +7,8 @@ export interface ServiceLimits {
   maxImagePixels: number;
   /** Largest upload accepted by stageUpload, in bytes. */
   maxUploadBytes: number;
+  /** Largest total size of the rendered viewer tiles kept in the study's cache/tiles, in bytes. */
+  maxTileCacheBytes: number;
 }
 
 /**

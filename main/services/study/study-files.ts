@@ -4,6 +4,8 @@ import path from 'node:path';
 export const STUDY_DB_FILE = 'study.sqlite';
 export const IMAGES_DIR = 'images';
 export const CACHE_DIR = 'cache';
+/** Rendered viewer tiles (main/services/images/tiles), bounded in size. */
+export const TILE_CACHE_DIR = 'cache/tiles';
 export const STAGING_DIR = '.staging';
 export const BACKUPS_DIR = 'backups';
 
