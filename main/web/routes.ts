@@ -2,13 +2,13 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import { isApiMethod, UploadMeta } from '../../shared/api';
+import { isApiMethod, UploadMeta, type ImageTileRequest } from '../../shared/api';
 import { ok } from '../../shared/result';
 import { dispatch } from '../services/dispatch';
 import { toApiError } from '../services/errors';
 import type { Services } from '../services/types';
 import { HttpRefusal, isJsonContentType, readJsonBody, sendResult, statusForErrorCode } from './http-io';
-import { parseImageRoutePath } from './image-route';
+import { parseImageRoutePath, parseImageTilePath } from './image-route';
 import { realFileInside } from './path-guard';
 import { lookupStaticFile } from './static-files';
 
@@ -73,11 +73,22 @@ export async function handleUpload(ctx: RouteContext): Promise<void> {
   }
 }
 
-/** `GET /image/<id>/<kind>`: a preview or thumbnail, resolved from an id, never from a path. */
+/**
+ * `GET /image/<id>/<kind>`: a preview or thumbnail, and `GET /image/<id>/tile/<level>/<x>/<y>`: a tile,
+ * both resolved from an id, never from a path.
+ */
 export async function handleImage(ctx: RouteContext): Promise<void> {
   const { res, services, headers, path } = ctx;
+  const tile = parseImageTilePath(path);
+  if (tile) return handleTile(ctx, tile);
   const request = parseImageRoutePath(path);
-  if (!request) throw new HttpRefusal(404, 'NOT_FOUND', 'No such image route: use /image/<id>/<kind>.');
+  if (!request) {
+    throw new HttpRefusal(
+      404,
+      'NOT_FOUND',
+      'No such image route: use /image/<id>/<kind> or /image/<id>/tile/<level>/<x>/<y>.',
+    );
+  }
   let asset;
   try {
     asset = await services.imageAsset(request.imageId, request.kind);
@@ -104,6 +115,29 @@ export async function handleImage(ctx: RouteContext): Promise<void> {
     return;
   }
   await pipeline(createReadStream(real), res);
+}
+
+/** A tile's bytes. The viewer drops tiles it no longer needs: a closed request cancels a queued render. */
+async function handleTile(ctx: RouteContext, request: ImageTileRequest): Promise<void> {
+  const { res, services, headers } = ctx;
+  const abandoned = new AbortController();
+  res.once('close', () => abandoned.abort());
+  let tile;
+  try {
+    tile = await services.imageTile(request, abandoned.signal);
+  } catch (err) {
+    if (res.destroyed) return; // nobody is left to answer
+    const error = toApiError(err);
+    sendResult(res, statusForErrorCode(error.code), { ok: false, error }, headers);
+    return;
+  }
+  res.writeHead(200, {
+    ...headers,
+    'Content-Type': tile.contentType,
+    'Content-Length': String(tile.bytes.length),
+    'Cache-Control': 'private, no-cache',
+  });
+  res.end(ctx.req.method === 'HEAD' ? undefined : tile.bytes);
 }
 
 /** The built renderer. `/` is index.html; a path outside the build folder is refused. */
