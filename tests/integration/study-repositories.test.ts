@@ -293,10 +293,12 @@ describe('study methods over real SQLite', () => {
     repos.protocol.save({ stain: 'purple' }, '2024-01-01T00:00:00.000Z');
     repos.protocol.save({ stain: 'masson' }, '2024-01-02T00:00:00.000Z');
     repos.protocol.setLocked(true, '2024-01-03T00:00:00.000Z');
+    // Two saves: revision 2 (locking does not count as a change of the parameters).
     expect(repos.protocol.get()).toEqual({
       params: { stain: 'masson' },
       locked: true,
       updatedAt: '2024-01-03T00:00:00.000Z',
+      revision: 2,
     });
 
     repos.stainPresets.save('Picrosirius', [[0.1, 0.8, 0.6]], '2024-01-01T00:00:00.000Z');
