@@ -8,8 +8,8 @@
 import type { z } from 'zod';
 import type { AnalysisRegionInput } from '../../shared/analysis/api-schemas';
 import type { AnalysisRegion } from '../../shared/analysis/region';
-import { manualMarks, withManualMarks, type ManualMarks } from '../../shared/analysis/annotation-shapes';
-import { regionOfStoredAnnotations } from '../../shared/annotations/stored-region';
+import { manualMarks, type ManualMarks } from '../../shared/analysis/annotation-shapes';
+import { regionAtScale, regionOfStoredAnnotations } from '../../shared/annotations/stored-region';
 import type { Annotation, AnnotationClass } from '../../shared/annotations/types';
 
 export type RegionInput = z.input<typeof AnalysisRegionInput>;
@@ -24,8 +24,6 @@ export interface ImageRegion {
   /** The manual corrections, applied last (the preview applies them as the exact analysis does). */
   marks: ManualMarks;
 }
-
-type Rings = number[][];
 
 export function regionOfAnnotations(
   annotations: readonly Annotation[],
@@ -47,29 +45,12 @@ export function regionInPreview(
   image: { width: number; height: number },
   preview: { width: number; height: number },
 ): AnalysisRegion | null {
-  const { region, marks } = imageRegion;
-  const sx = preview.width / image.width;
-  const sy = preview.height / image.height;
-  const scale = (rings: Rings): Rings =>
-    rings.map((ring) => ring.map((v, i) => (i % 2 === 0 ? v * sx : v * sy)));
-  const scaleShapes = (shapes: ManualMarks['stained']) => ({
-    ...shapes,
-    polygons: shapes.polygons.map(scale),
-  });
-  const inPreview: AnalysisRegion | null = region
-    ? {
-        include: region.include ? region.include.map(scale) : null,
-        exclude: (region.exclude ?? []).map(scale),
-        // Masks stay in their own grid; the rasteriser maps mask squares into preview pixels.
-        includeMasks: region.includeMasks ?? [],
-        excludeMasks: region.excludeMasks ?? [],
-      }
-    : null;
-  const marked = withManualMarks(inPreview, {
-    stained: scaleShapes(marks.stained),
-    notStained: scaleShapes(marks.notStained),
-  });
-  return marked ? { ...marked, maskPixelFactor: { x: sx, y: sy } } : null;
+  return regionAtScale(
+    imageRegion.region,
+    imageRegion.marks,
+    preview.width / image.width,
+    preview.height / image.height,
+  );
 }
 
 /** One line saying where the numbers are measured. */

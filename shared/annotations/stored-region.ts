@@ -6,7 +6,8 @@
  */
 import type { z } from 'zod';
 import type { AnalysisRegionInput } from '../analysis/api-schemas';
-import { shapesWithRole } from '../analysis/annotation-shapes';
+import { shapesWithRole, withManualMarks, type ManualMarks } from '../analysis/annotation-shapes';
+import type { AnalysisRegion } from '../analysis/region';
 import type { Annotation, AnnotationClass } from './types';
 
 export type StoredRegion = z.output<typeof AnalysisRegionInput>;
@@ -25,4 +26,33 @@ export function regionOfStoredAnnotations(
     includeMasks: roi.masks,
     excludeMasks: cut.masks,
   };
+}
+
+type Rings = number[][];
+
+/**
+ * The region and the manual marks in the pixels of a copy of the image `sx` x `sy` times its size (the
+ * renderer's preview, a report figure): polygons are scaled, masks keep their own grid and the rasteriser
+ * maps their squares (maskPixelFactor).
+ */
+export function regionAtScale(
+  region: z.input<typeof AnalysisRegionInput> | null,
+  marks: ManualMarks,
+  sx: number,
+  sy: number,
+): AnalysisRegion | null {
+  const scale = (rings: Rings): Rings => rings.map((ring) => ring.map((v, i) => v * (i % 2 === 0 ? sx : sy)));
+  const scaled: AnalysisRegion | null = region
+    ? {
+        include: region.include ? region.include.map(scale) : null,
+        exclude: (region.exclude ?? []).map(scale),
+        includeMasks: region.includeMasks ?? [],
+        excludeMasks: region.excludeMasks ?? [],
+      }
+    : null;
+  const marked = withManualMarks(scaled, {
+    stained: { ...marks.stained, polygons: marks.stained.polygons.map(scale) },
+    notStained: { ...marks.notStained, polygons: marks.notStained.polygons.map(scale) },
+  });
+  return marked ? { ...marked, maskPixelFactor: { x: sx, y: sy } } : null;
 }

@@ -6,7 +6,8 @@
  * report's figures always come from the full-resolution analysis.
  */
 import type { AnnotationClass, Annotation } from '../annotations/types';
-import { manualMarks, shapesWithRole, withManualMarks } from '../analysis/annotation-shapes';
+import { manualMarks } from '../analysis/annotation-shapes';
+import { regionAtScale, regionOfStoredAnnotations } from '../annotations/stored-region';
 import { CorrectionRows } from '../analysis/corrections';
 import type { PixelBuffer } from '../analysis/kernel';
 import { previewMask } from '../analysis/preview';
@@ -17,33 +18,19 @@ export const NOT_ANALYSED = 0;
 export const ANALYSED = 1;
 export const STAINED = 2;
 
-type Rings = number[][];
-
-/** The image's region and marks in the pixels of a copy `scale` times its size (masks keep their grid). */
-export function regionAtScale(
+/** The image's region and marks in the pixels of a copy `sx` x `sy` times its size. */
+export function regionOfFigure(
   annotations: readonly Annotation[],
   classes: readonly Pick<AnnotationClass, 'id' | 'role'>[],
   sx: number,
   sy: number,
 ): AnalysisRegion | null {
-  const scale = (rings: Rings): Rings => rings.map((ring) => ring.map((v, i) => v * (i % 2 === 0 ? sx : sy)));
-  const roi = shapesWithRole(annotations, classes, 'roi');
-  const cut = shapesWithRole(annotations, classes, 'exclude');
-  const region: AnalysisRegion | null =
-    roi.ids.length === 0 && cut.ids.length === 0
-      ? null
-      : {
-          include: roi.polygons.length > 0 ? roi.polygons.map(scale) : null,
-          exclude: cut.polygons.map(scale),
-          includeMasks: roi.masks,
-          excludeMasks: cut.masks,
-        };
-  const marks = manualMarks(annotations, classes);
-  const marked = withManualMarks(region, {
-    stained: { ...marks.stained, polygons: marks.stained.polygons.map(scale) },
-    notStained: { ...marks.notStained, polygons: marks.notStained.polygons.map(scale) },
-  });
-  return marked ? { ...marked, maskPixelFactor: { x: sx, y: sy } } : null;
+  return regionAtScale(
+    regionOfStoredAnnotations(annotations, classes),
+    manualMarks(annotations, classes),
+    sx,
+    sy,
+  );
 }
 
 /** Per pixel NOT_ANALYSED, ANALYSED or STAINED. */

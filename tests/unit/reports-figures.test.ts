@@ -10,7 +10,7 @@ import {
   ANALYSED,
   NOT_ANALYSED,
   overlayMask,
-  regionAtScale,
+  regionOfFigure,
   STAINED,
 } from '../../shared/reports/overlay-mask';
 import {
@@ -86,7 +86,7 @@ describe('stain overlay of a figure', () => {
 
   it('keeps to the region of interest, scaled from full-resolution pixels, and applies the marks last', () => {
     // Full resolution is twice the figure: the ROI (0,0)-(6,4) covers figure columns 0-2.
-    const region = regionAtScale(
+    const region = regionOfFigure(
       [rect(1, 0, 0, 6, 4), rect(2, 4, 0, 6, 2), rect(3, 0, 0, 2, 2)],
       classes,
       0.5,

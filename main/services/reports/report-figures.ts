@@ -6,7 +6,7 @@
  */
 import sharp from 'sharp';
 import type { FigureImage } from '../../../shared/reports/report-model';
-import { overlayMask, regionAtScale, STAINED } from '../../../shared/reports/overlay-mask';
+import { overlayMask, regionOfFigure, STAINED } from '../../../shared/reports/overlay-mask';
 import { toApiError } from '../errors';
 import type { Services } from '../types';
 
@@ -46,7 +46,7 @@ export async function renderFigure(services: Services, figure: FigureImage): Pro
       services.getImageAnnotations({ imageId: figure.imageId }),
       services.listAnnotationClasses({}),
     ]);
-    const region = regionAtScale(
+    const region = regionOfFigure(
       annotations,
       classes,
       info.width / figure.width,
