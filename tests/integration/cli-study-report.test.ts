@@ -21,7 +21,7 @@ import { useTempDirs } from '../helpers/temp-dir';
 
 beforeAll(() => ensureMainBuilt(), 120_000);
 
-const hasPoppler = ['pdftotext', 'pdfinfo', 'pdftoppm'].every(
+const hasPoppler = ['pdftotext', 'pdfinfo', 'pdftoppm', 'pdffonts'].every(
   (tool) => spawnSync(tool, ['-v'], { stdio: 'ignore' }).error === undefined,
 );
 const immutableWorks = canUseImmutableAttribute();
@@ -40,9 +40,9 @@ const SUBJECTS = [
   { code: 'MN-003', before: 500, after: 1200 },
 ];
 
-async function analysedStudy(root: string): Promise<string> {
+async function analysedStudy(root: string, name = 'Microneedling pilot'): Promise<string> {
   const dir = path.join(root, 'study');
-  cli('study', 'init', dir, '--name', 'Microneedling pilot');
+  cli('study', 'init', dir, '--name', name);
   for (const [i, s] of SUBJECTS.entries()) {
     for (const [label, session, px] of [
       ['baseline', '0', s.before],
@@ -78,7 +78,8 @@ describe('dermaquant study export --pdf', () => {
     'writes a report whose text has the protocol, every subject and the cohort statistics as stats prints them',
     async () => {
       const root = tempDir();
-      const dir = await analysedStudy(root);
+      // Names beyond Western European letters print too (the font is embedded).
+      const dir = await analysedStudy(root, 'Microneedling pilot — Étude Ωμέγα Коллаген');
       const file = path.join(root, 'report.pdf');
       const run = cliJson('study', 'export', dir, '--pdf', file);
       expect(run.status, run.stderr).toBe(0);
@@ -90,7 +91,11 @@ describe('dermaquant study export --pdf', () => {
       // Cover, one page per subject, cohort.
       expect(poppler('pdfinfo', file)).toMatch(/^Pages:\s+5$/m);
       const text = poppler('pdftotext', '-layout', file, '-');
-      expect(text).toContain('Microneedling pilot');
+      expect(text).toContain('Microneedling pilot — Étude Ωμέγα Коллаген');
+      // Every font is embedded (a subset of DejaVu Sans): the PDF prints the same anywhere.
+      const fonts = poppler('pdffonts', file).split('\n').slice(2).filter(Boolean);
+      expect(fonts.length).toBeGreaterThan(0);
+      for (const line of fonts) expect(line).toMatch(/DejaVuSans\S*\s+(CID )?TrueType\S*\s+\S+\s+yes/);
       expect(text).toContain('Comparison report: baseline to week-12');
       expect(text).toContain('dermaquant-stain-1.0.0');
       expect(text).toMatch(/Threshold\s+fixed, 0\.150 OD/);
@@ -125,7 +130,7 @@ describe('dermaquant study export --pdf', () => {
     120_000,
   );
   if (!hasPoppler)
-    it.skip('report content: poppler-utils (pdftotext, pdfinfo, pdftoppm) is not installed', () => {});
+    it.skip('report content: poppler-utils (pdftotext, pdfinfo, pdftoppm, pdffonts) is not installed', () => {});
 
   it('never replaces a file without --force, and names the timepoints it could not find', async () => {
     const root = tempDir();

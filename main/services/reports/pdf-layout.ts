@@ -7,8 +7,8 @@ import type PDFDocument from 'pdfkit';
 
 export type Doc = PDFKit.PDFDocument;
 
-export const FONT = 'Helvetica';
-export const FONT_BOLD = 'Helvetica-Bold';
+export { FONT, FONT_BOLD } from './report-fonts';
+import { FONT, FONT_BOLD } from './report-fonts';
 export const TEXT_SIZE = 9;
 export const MARGIN = 48;
 /** Room kept at the bottom of every page for the footer. */

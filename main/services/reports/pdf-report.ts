@@ -2,7 +2,7 @@
  * The comparison report's PDF: page 1 the study, versions, protocol and calibration; a page per subject
  * with the before and after figures side by side and the table of figures and their change; a cohort
  * page with the statistics and the paired chart. Only places what shared/reports/report-model.ts worded.
- * Set in the PDF standard fonts (Helvetica), which every PDF reader has: nothing to install or embed.
+ * Set in DejaVu Sans, embedded (report-fonts.ts).
  */
 import PDFDocument from 'pdfkit';
 import { scaleBar } from '../../../shared/reports/scale-bar';
@@ -13,6 +13,7 @@ import type {
   TimepointPanel,
 } from '../../../shared/reports/report-model';
 import { pairedChart } from './paired-chart';
+import { registerReportFonts } from './report-fonts';
 import {
   FONT,
   FONT_BOLD,
@@ -190,6 +191,7 @@ export function renderReportPdf(model: ReportModel, figures: ReportFigures, foot
       Producer: 'DermaQuant (pdfkit)',
     },
   });
+  registerReportFonts(doc);
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on('data', (chunk: Buffer) => chunks.push(chunk));
