@@ -18,15 +18,24 @@ import { AnalysisWorkerPool, defaultHelperCount, HybridExecutor } from '../servi
 import { syntheticSlide } from './synthetic-slide';
 
 /**
- * The PNGs (8-bit RGB) are read row by row while the bands run; the tiled TIFF (like a whole-slide scan)
- * is analysed strip by strip.
+ * The PNGs (8-bit RGB) are read row by row while the bands run; the JPEG is decoded by sharp as two row
+ * ranges at once; the tiled TIFF (like a whole-slide scan) is analysed strip by strip.
  */
 const SIZES = [
   { name: '4MP', width: 2048, height: 2048, format: 'png' },
   { name: '16.8MP', width: 4096, height: 4096, format: 'png' },
+  { name: '16.8MP-jpeg', width: 4096, height: 4096, format: 'jpeg' },
   { name: '67MP', width: 8192, height: 8192, format: 'png' },
   { name: '67MP-tiled-tiff', width: 8192, height: 8192, format: 'tiff' },
-];
+] as const;
+
+const EXTENSION = { png: 'png', jpeg: 'jpg', tiff: 'tif' } as const;
+/** How each format is written: PNG as libpng's default level; JPEG and TIFF tiles at quality 90. */
+const WRITE_OPTIONS = {
+  png: { compressionLevel: 6 },
+  jpeg: { quality: 90 },
+  tiff: { tile: true, tileWidth: 256, tileHeight: 256, compression: 'jpeg', quality: 90 },
+} as const;
 /** The protocol scikit-image can run too: DAB > 0.02 (OD/6) is 0.12 OD here. */
 const HED_DAB: AnalysisProtocolInput = {
   stain: 'hed',
@@ -118,16 +127,11 @@ async function main(): Promise<void> {
   let scikitImage: Record<string, unknown> = { available: false };
   try {
     for (const size of SIZES) {
-      const file = path.join(dir, `${size.name}.${size.format === 'png' ? 'png' : 'tif'}`);
+      const file = path.join(dir, `${size.name}.${EXTENSION[size.format]}`);
       await sharp(syntheticSlide(size.width, size.height), {
         raw: { width: size.width, height: size.height, channels: 3 },
       })
-        .toFormat(size.format === 'png' ? 'png' : 'tiff', {
-          compressionLevel: 6,
-          ...(size.format === 'tiff'
-            ? { tile: true, tileWidth: 256, tileHeight: 256, compression: 'jpeg', quality: 90 }
-            : {}),
-        })
+        .toFormat(size.format, WRITE_OPTIONS[size.format])
         .toFile(file);
       const megapixels = (size.width * size.height) / 1e6;
       const runs = megapixels > 30 ? 2 : 3;
