@@ -9,6 +9,7 @@ import {
   type ImageAssetKind,
 } from '../../shared/api';
 import type { ZodType } from 'zod';
+import type { TileAddress } from '../../shared/geometry/tiles';
 import { fail, type Result } from '../../shared/result';
 import { electronBridge } from './bridge';
 import { electronTransport } from './electron-transport';
@@ -21,6 +22,7 @@ export interface AppApi {
   upload(file: File): Promise<Result<StagedUpload>>;
   on<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): Unsubscribe;
   imageUrl(imageId: number, kind: ImageAssetKind): string;
+  tileUrl(imageId: number, tile: TileAddress): string;
 }
 
 /** Check an answer against the contract: a malformed answer is reported, never trusted. */
@@ -63,6 +65,7 @@ export function createAppApi(transport: Transport): AppApi {
       checkAnswer(`the upload of ${file.name}`, await transport.upload(file), parseWith(StagedUpload)),
     on: (event, listener) => transport.on(event, listener),
     imageUrl: (imageId, kind) => transport.imageUrl(imageId, kind),
+    tileUrl: (imageId, tile) => transport.tileUrl(imageId, tile),
   };
 }
 

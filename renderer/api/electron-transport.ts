@@ -26,5 +26,6 @@ export function electronTransport(bridge: DermaquantBridge): Transport {
       return typeof off === 'function' ? off : () => undefined;
     },
     imageUrl: (imageId, kind) => `dq-image://image/${imageId}/${kind}`,
+    tileUrl: (imageId, { level, x, y }) => `dq-image://image/${imageId}/tile/${level}/${x}/${y}`,
   };
 }

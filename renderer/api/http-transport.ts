@@ -102,5 +102,6 @@ export function httpTransport(base = ''): Transport {
       return () => set.delete(listener as (payload: never) => void);
     },
     imageUrl: (imageId, kind) => `${base}/image/${imageId}/${kind}`,
+    tileUrl: (imageId, { level, x, y }) => `${base}/image/${imageId}/tile/${level}/${x}/${y}`,
   };
 }

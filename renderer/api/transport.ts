@@ -1,4 +1,5 @@
 import type { EventName, EventPayloads, ImageAssetKind, StagedUpload } from '../../shared/api';
+import type { TileAddress } from '../../shared/geometry/tiles';
 import type { Result } from '../../shared/result';
 
 export type Unsubscribe = () => void;
@@ -16,4 +17,6 @@ export interface Transport {
   on<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): Unsubscribe;
   /** Where the image routes serve an image asset. */
   imageUrl(imageId: number, kind: ImageAssetKind): string;
+  /** Where the image routes serve a tile of an image's pyramid (shared/geometry/tiles.ts). */
+  tileUrl(imageId: number, tile: TileAddress): string;
 }

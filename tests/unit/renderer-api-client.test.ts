@@ -22,6 +22,7 @@ function transportAnswering(answer: unknown): Transport & { calls: [string, unkn
     upload: async () => answer as never,
     on: () => () => undefined,
     imageUrl: (id, kind) => `test://${id}/${kind}`,
+    tileUrl: (id, { level, x, y }) => `test://${id}/tile/${level}/${x}/${y}`,
   };
 }
 
@@ -126,5 +127,6 @@ describe('httpTransport against a real HTTP server', () => {
 
   it('builds image URLs for the image route', () => {
     expect(httpTransport().imageUrl(7, 'thumbnail')).toBe('/image/7/thumbnail');
+    expect(httpTransport().tileUrl(7, { level: 2, x: 3, y: 0 })).toBe('/image/7/tile/2/3/0');
   });
 });
