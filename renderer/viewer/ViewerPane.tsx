@@ -6,6 +6,7 @@ import { formatZoom, type Camera, type Point, type Size } from './camera';
 import { ImageLayer } from './ImageLayer';
 import type { Side } from './pair-cameras';
 import { ScaleBar } from './ScaleBar';
+import { TileLayer } from './TileLayer';
 import { useHtmlImage } from './use-html-image';
 import { ViewerStage } from './ViewerStage';
 
@@ -97,6 +98,7 @@ export function ViewerPane(props: ViewerPaneProps) {
         }
       >
         {preview.image && <ImageLayer record={record} image={preview.image} />}
+        {preview.image && <TileLayer record={record} />}
         {layers}
       </ViewerStage>
       {props.footer}
