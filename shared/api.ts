@@ -19,6 +19,7 @@ import {
 import type { Result } from './result';
 import { analysisApiSchema } from './analysis/api-schemas';
 import { annotationApi } from './api-annotations';
+import { studyAnalysisApi, type StudyAnalysisProgress } from './api-study-analysis';
 import { studyResultsApi } from './api-study-results';
 
 const SubjectCode = z
@@ -118,6 +119,7 @@ export const apiSchema = {
   ...annotationApi,
   ...analysisApiSchema,
   ...studyResultsApi,
+  ...studyAnalysisApi,
 } as const;
 
 export type ApiSchema = typeof apiSchema;
@@ -145,6 +147,7 @@ export const EVENT_NAMES = [
   'menu-command',
   'analysis-progress',
   'annotations-changed',
+  'study-analysis-progress',
 ] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 export interface EventPayloads {
@@ -153,6 +156,8 @@ export interface EventPayloads {
   'analysis-progress': { jobId: string; done: number; total: number };
   /** An image's annotations (or their lock) were saved, copied onto it or locked/unlocked. */
   'annotations-changed': { imageId: number };
+  /** A study's analysis (analyzeStudy) started an image or finished one. */
+  'study-analysis-progress': StudyAnalysisProgress;
 }
 
 /**

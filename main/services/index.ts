@@ -1,10 +1,12 @@
 import packageJson from '../../package.json';
+import { AnalysisJobs } from './analysis/analysis-jobs';
 import { analysisMethods } from './analysis/analysis-services';
 import { annotationMethods } from './annotations/annotation-methods';
 import { importMethods } from './images/import-methods';
 import { tileMethods } from './images/tiles/tile-methods';
 import { EventHub } from './study/event-hub';
 import type { ServiceContext, ServiceLimits } from './study/service-context';
+import { analyzeStudyMethods } from './study/analyze-study';
 import { resultsMethods } from './study/results-methods';
 import { studyMethods } from './study/study-methods';
 import { StudySession } from './study/study-session';
@@ -42,6 +44,7 @@ export function createServiceContext(options: ServicesOptions): ServiceContext {
   return {
     session: new StudySession(options.studyDir, dbOptions, APP_VERSION),
     events: new EventHub(),
+    jobs: new AnalysisJobs(),
     limits,
     now: () => new Date().toISOString(),
   };
@@ -54,13 +57,15 @@ export function createServiceContext(options: ServicesOptions): ServiceContext {
  */
 export function createServices(options: ServicesOptions): Services {
   const ctx = createServiceContext(options);
+  const analysis = analysisMethods(ctx);
   return {
     ...studyMethods(ctx),
     ...importMethods(ctx),
     ...tileMethods(ctx),
-    ...analysisMethods(ctx),
+    ...analysis,
     ...annotationMethods(ctx),
     ...resultsMethods(ctx),
+    ...analyzeStudyMethods(ctx, analysis.analyzeImage),
     onEvent: (listener) => ctx.events.on(listener),
     close: () => ctx.session.close(),
   };

@@ -90,7 +90,6 @@ export function withStudyPreset(study: OpenStudy, protocol: AnalysisProtocol): A
 }
 
 export function analysisMethods(ctx: ServiceContext): AnalysisMethods {
-  const running = new Map<string, AbortController>();
   // Threads stay warm between analyses (idle ones do not keep the process alive).
   const pools = new WorkerPoolCache();
 
@@ -118,12 +117,9 @@ export function analysisMethods(ctx: ServiceContext): AnalysisMethods {
     },
 
     async analyzeImage(input: ApiParsedInput<'analyzeImage'>): Promise<ApiOutput<'analyzeImage'>> {
-      // Register the job before any await, so a cancel sent right after the call finds it.
+      // Registered before any await, so a cancel sent right after the call finds it.
       const jobId = input.jobId ?? randomUUID();
-      if (running.has(jobId))
-        throw new UserError('CONFLICT', `An analysis with job id ${jobId} is already running.`);
-      const controller = new AbortController();
-      running.set(jobId, controller);
+      const signal = ctx.jobs.start(jobId);
       let fileName: string | null = null;
       let file: string | null = null;
       try {
@@ -144,7 +140,7 @@ export function analysisMethods(ctx: ServiceContext): AnalysisMethods {
             umPerPx: image.umPerPx,
             region,
             maxImagePixels: ctx.limits.maxImagePixels,
-            signal: controller.signal,
+            signal,
             onProgress: (p) => {
               if (p.phase === 'analyse')
                 ctx.events.emit('analysis-progress', { jobId, done: p.done, total: p.total });
@@ -207,7 +203,7 @@ export function analysisMethods(ctx: ServiceContext): AnalysisMethods {
       } catch (caught) {
         throw storedCopyError(caught, file, fileName ?? `image ${input.imageId}`);
       } finally {
-        running.delete(jobId);
+        ctx.jobs.finish(jobId);
       }
     },
 
@@ -243,9 +239,7 @@ export function analysisMethods(ctx: ServiceContext): AnalysisMethods {
     },
 
     cancelAnalysis({ jobId }) {
-      const controller = running.get(jobId);
-      controller?.abort();
-      return Promise.resolve({ cancelled: Boolean(controller) });
+      return Promise.resolve({ cancelled: ctx.jobs.cancel(jobId) });
     },
 
     async calibrateStain(input: ApiParsedInput<'calibrateStain'>): Promise<ApiOutput<'calibrateStain'>> {

@@ -1,3 +1,4 @@
+import type { AnalysisJobs } from '../analysis/analysis-jobs';
 import type { EventHub } from './event-hub';
 import type { StudySession } from './study-session';
 
@@ -18,6 +19,8 @@ export interface ServiceLimits {
 export interface ServiceContext {
   session: StudySession;
   events: EventHub;
+  /** Running analyses by job id (one image or a whole study), for cancelAnalysis. */
+  jobs: AnalysisJobs;
   limits: ServiceLimits;
   /** The clock, as an ISO-8601 UTC string (one place, so tests can fix it). */
   now(): string;
