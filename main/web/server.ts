@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { fail } from '../../shared/result';
 import type { Services } from '../services/types';
 import { EventStreamHub } from './event-stream';
+import { handleExport } from './export-route';
 import { HttpRefusal, sendRefusal, sendResult, sendText } from './http-io';
 import {
   BASE_SECURITY_HEADERS,
@@ -112,6 +113,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       return hub.attach(ctx.res, ctx.headers);
     }
     if (path.startsWith('/image/')) return handleImage(ctx);
+    if (path.startsWith('/export/')) return handleExport(ctx);
     return handleStatic(ctx, options.staticDir, csp);
   }
 
