@@ -1,5 +1,6 @@
 import type { BrowserWindow, IpcMain, IpcMainInvokeEvent } from 'electron';
 import { apiSchema, isApiMethod, UPLOAD_METHOD, UploadMeta } from '../../shared/api';
+import { EXPORT_METHOD } from '../../shared/api-study-export';
 import { fail, ok, type Result } from '../../shared/result';
 import { dispatch } from '../services/dispatch';
 import { toApiError } from '../services/errors';
@@ -16,6 +17,8 @@ export interface InvokeHandlerOptions {
   chooseNewStudyFolder: () => Promise<string | null>;
   /** Called after a study was created or opened through IPC (e.g. to remember it for next launch). */
   onStudyOpened?: (dir: string) => void;
+  /** `invoke('exportStudyFile', request)`: build an export and save it where the user chooses. */
+  exportStudyFile?: (input: unknown) => Promise<Result<unknown>>;
 }
 
 export type InvokeHandler = (
@@ -36,6 +39,7 @@ export function createInvokeHandler(options: InvokeHandlerOptions): InvokeHandle
       return fail('FORBIDDEN', 'Refused: the call did not come from the DermaQuant window.');
     }
     if (method === UPLOAD_METHOD) return stageUpload(services, input);
+    if (method === EXPORT_METHOD && options.exportStudyFile) return options.exportStudyFile(input);
     if (!isApiMethod(method)) return dispatch(services, method, input); // answers UNKNOWN_METHOD
     if (method === 'createStudy') return createStudyInChosenFolder(options, input);
     return dispatch(services, method, input);

@@ -8,6 +8,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session } from 'el
 import { createServices } from '../services/index';
 import type { Services } from '../services/types';
 import { APP_ENTRY_URL } from './app-origin';
+import { createExportHandler } from './export-dialog';
 import { createInvokeHandler, registerIpc } from './ipc';
 import { buildMenuTemplate, chooseFolder, createMenuActions, sendEvent } from './menu';
 import { installedVersion, resolveNativeBinding, unpackedAppRoot } from './native-binding';
@@ -81,6 +82,7 @@ async function start(): Promise<void> {
       chooseNewStudyFolder: () =>
         chooseFolder({ dialog, getWindow }, 'New study: choose a new or empty folder', 'Create study here'),
       onStudyOpened: remember,
+      exportStudyFile: createExportHandler({ services: ready, dialog, getWindow }),
     }),
     getWindow,
   );
