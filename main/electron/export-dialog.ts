@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import type { BrowserWindow, Dialog, SaveDialogOptions } from 'electron';
-import { ExportOutcome, StudyExportRequest } from '../../shared/api-study-export';
+import { StudyExportRequest, type ExportOutcome } from '../../shared/api-study-export';
 import { fail, ok, type Result } from '../../shared/result';
 import { validationMessage } from '../../shared/validation-message';
 import { checkExportTarget, writeExportFile } from '../cli/export-files';
