@@ -3,6 +3,7 @@ import { useRoute } from './route';
 import { StartScreen } from '../study/StartScreen';
 import { StudyScreen } from '../study/StudyScreen';
 import { PairScreen } from '../viewer/PairScreen';
+import { ResultsScreen } from '../results/ResultsScreen';
 import { AppHeader } from './AppHeader';
 import { useDropGuard } from './use-drop-guard';
 
@@ -54,11 +55,14 @@ export function App() {
           afterId={route.afterId}
           onBack={() => navigate({ screen: 'study' })}
         />
+      ) : route.screen === 'results' ? (
+        <ResultsScreen view={view} onBack={() => navigate({ screen: 'study' })} />
       ) : (
         <StudyScreen
           view={view}
           refresh={refresh}
           onOpenPair={(beforeId, afterId) => navigate({ screen: 'pair', beforeId, afterId })}
+          onOpenResults={() => navigate({ screen: 'results' })}
         />
       )}
     </div>

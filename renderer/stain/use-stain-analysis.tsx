@@ -2,7 +2,7 @@
  * The stain analysis of a pair, as the pair view mounts it: one set of settings (one protocol for both
  * images), a live overlay layer per pane and the panel with the controls and the numbers.
  */
-import { useMemo, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { ChangeMeasure } from '../../shared/analysis/change';
 import { AnalysisInputError } from '../../shared/analysis/errors';
 import {
@@ -22,6 +22,7 @@ import {
   protocolOf,
   type OverlayStyle,
 } from './stain-settings';
+import { rememberStainSettings } from './last-stain-settings';
 import { useStainPresets } from './use-stain-presets';
 import { useStainSide } from './use-stain-side';
 import './stain.css';
@@ -42,6 +43,8 @@ export function useStainAnalysis(before: ImageRecord, after: ImageRecord): Stain
   const [changeMeasure, setChangeMeasure] = useState<ChangeMeasure>('fraction');
   const [retry, setRetry] = useState(0);
   const presets = useStainPresets(appApi);
+  // The Results screen can make these the study protocol.
+  useEffect(() => rememberStainSettings(settings), [settings]);
 
   const preset = presets.status === 'ready' ? findPresetInfo(presets.presets, settings.preset) : null;
   const protocol = useMemo(() => (preset ? protocolOf(settings, preset) : null), [preset, settings]);

@@ -11,6 +11,7 @@ interface StudyScreenProps {
   view: StudyView;
   refresh: () => Promise<void>;
   onOpenPair: (beforeId: number, afterId: number) => void;
+  onOpenResults: () => void;
 }
 
 const IMAGE_ACCEPT = 'image/*,.tif,.tiff,.svs';
@@ -28,7 +29,7 @@ function describeTimepoint(view: StudyView, timepointId: number): string {
   return found ? `${found.subject.code} · ${found.timepoint.label}` : 'the selected timepoint';
 }
 
-export function StudyScreen({ view, refresh, onOpenPair }: StudyScreenProps) {
+export function StudyScreen({ view, refresh, onOpenPair, onOpenResults }: StudyScreenProps) {
   const { on } = useAppApi();
   const { showError } = useNotices();
   const { importFiles, progress, report, dismissReport } = useImporter(refresh);
@@ -107,6 +108,16 @@ export function StudyScreen({ view, refresh, onOpenPair }: StudyScreenProps) {
       <div className="study-toolbar">
         <h1>Subjects</h1>
         <AddSubjectForm onAdded={refresh} />
+        <span className="spacer" />
+        <button
+          type="button"
+          className="button"
+          data-testid="open-results"
+          title="The study's protocol, analysis of every image, results table, cohort statistics and exports"
+          onClick={onOpenResults}
+        >
+          Results and statistics
+        </button>
       </div>
       {report && <ImportReport report={report} onDismiss={dismissReport} />}
       {view.subjects.length === 0 ? (

@@ -253,7 +253,8 @@ function cohortScale(stats: CohortStats) {
       };
 }
 
-function cohortSection(input: ReportInput): CohortSection {
+/** The cohort's figures as the report words them (the app's Results screen shows the same rows). */
+export function cohortSection(input: Pick<ReportInput, 'stats' | 'baseline' | 'followup'>): CohortSection {
   const { stats } = input;
   const c = stats.cohort;
   const scale = cohortScale(stats);

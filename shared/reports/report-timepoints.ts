@@ -12,9 +12,8 @@ interface LabelOrder {
   date: string;
 }
 
-export function defaultTimepoints(
-  images: readonly ImageResult[],
-): { baseline: string; followup: string } | null {
+/** The study's timepoint labels (each once) from the earliest to the latest: by session number, then date. */
+export function orderedTimepointLabels(images: readonly ImageResult[]): string[] {
   const labels: LabelOrder[] = [];
   for (const { timepoint } of images) {
     if (labels.some((l) => sameLabel(l.label, timepoint.label))) continue;
@@ -24,7 +23,15 @@ export function defaultTimepoints(
       date: timepoint.date ?? '9999-12-31',
     });
   }
-  if (labels.length < 2) return null;
-  const ordered = [...labels].sort((a, b) => a.session - b.session || a.date.localeCompare(b.date));
-  return { baseline: ordered[0]!.label, followup: ordered[ordered.length - 1]!.label };
+  return [...labels]
+    .sort((a, b) => a.session - b.session || a.date.localeCompare(b.date))
+    .map((l) => l.label);
+}
+
+export function defaultTimepoints(
+  images: readonly ImageResult[],
+): { baseline: string; followup: string } | null {
+  const ordered = orderedTimepointLabels(images);
+  if (ordered.length < 2) return null;
+  return { baseline: ordered[0]!, followup: ordered[ordered.length - 1]! };
 }
