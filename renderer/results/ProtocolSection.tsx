@@ -6,13 +6,9 @@
 import { useState } from 'react';
 import type { StudyProtocol } from '../../shared/analysis/api-schemas';
 import { useAppApi } from '../api/api-context';
+import { ChannelSelect } from '../stain/ChannelSelect';
 import { lastStainSettings } from '../stain/last-stain-settings';
-import {
-  effectiveChannel,
-  findPresetInfo,
-  thresholdProblem,
-  type StainSettings,
-} from '../stain/stain-settings';
+import { findPresetInfo, thresholdProblem, type StainSettings } from '../stain/stain-settings';
 import { useStainPresets } from '../stain/use-stain-presets';
 import { useNotices } from '../ui/notices';
 import { describeProtocol, protocolWith, settingsOfProtocol } from './protocol-settings';
@@ -103,17 +99,12 @@ export function ProtocolSection({ protocol, readOnly }: { protocol: StudyProtoco
           </label>
           <label className="field">
             Channel
-            <select
-              value={preset ? effectiveChannel(preset, draft.channel) : ''}
-              onChange={(e) => update({ channel: e.target.value })}
-              data-testid="protocol-channel"
-            >
-              {preset?.stains.map((s) => (
-                <option key={s.name} value={s.name}>
-                  {s.name}
-                </option>
-              ))}
-            </select>
+            <ChannelSelect
+              preset={preset}
+              channel={draft.channel}
+              onChannel={(channel) => update({ channel })}
+              testId="protocol-channel"
+            />
           </label>
           <label className="field">
             Threshold

@@ -5,8 +5,9 @@
 import type { StainPresetInfo } from '../../shared/analysis/api-schemas';
 import type { ChangeMeasure } from '../../shared/analysis/change';
 import { describeRegion } from './analysis-region';
+import { ChannelSelect } from './ChannelSelect';
 import { StainNumbers, type SideNumbers } from './StainNumbers';
-import { effectiveChannel, type OverlayStyle, type StainSettings } from './stain-settings';
+import type { OverlayStyle, StainSettings } from './stain-settings';
 import { thresholdInput } from './latency-probe';
 import { ThresholdControl } from './ThresholdControl';
 import type { StainSide } from './use-stain-side';
@@ -92,18 +93,12 @@ export function StainPanel(props: StainPanelProps) {
         </label>
         <label className="field">
           Measured stain
-          <select
-            value={preset ? effectiveChannel(preset, settings.channel) : ''}
-            disabled={!preset}
-            onChange={(e) => update({ channel: e.target.value })}
-            data-testid="stain-channel"
-          >
-            {preset?.stains.map((s) => (
-              <option key={s.name} value={s.name}>
-                {s.name}
-              </option>
-            ))}
-          </select>
+          <ChannelSelect
+            preset={preset}
+            channel={settings.channel}
+            onChannel={(channel) => update({ channel })}
+            testId="stain-channel"
+          />
         </label>
       </div>
       {preset && <p className="stain-hint muted">{preset.description}</p>}
