@@ -73,8 +73,8 @@ describe('PNGs read row by row while the analysis runs (png-rows.ts)', () => {
       { name: 'grey-alpha-filters.png', width: 50, height: 33, channels: 2, idatBytes: 500 },
       { name: 'rgba-filters.png', width: 64, height: 29, channels: 4, idatBytes: 4096 },
       // Over 1 MB of rows, so inflated chunks end inside rows; and 8-byte IDAT chunks (20 bytes each with
-      // header and CRC), so the file's 1 MB reads end inside a chunk header (at 1 MB), a CRC (2 MB) and
-      // chunk data (3 MB).
+      // header and CRC, the first at byte 33), so the file's 256 KB reads end inside chunk data (at
+      // 256 KB), a CRC (768 KB) and a chunk header (1 MB).
       { name: 'rgb-large.png', width: 701, height: 700, channels: 3, idatBytes: 8 },
     ];
     for (const [index, c] of cases.entries()) {

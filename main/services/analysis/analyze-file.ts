@@ -5,7 +5,8 @@
  * (StripExecutor), everything else through sharp as two row ranges decoded at once (SplitDecodeExecutor).
  * Bad input (unknown preset, parallel vectors, ROI off the image...) is refused before decoding.
  */
-import { createHash } from 'node:crypto';
+import { createHash, webcrypto } from 'node:crypto';
+import fsp from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { AnalysisInputError } from '../../../shared/analysis/errors';
 import { haloRows } from '../../../shared/analysis/kernel';
@@ -122,12 +123,20 @@ export interface FileAnalysis {
 }
 
 /**
- * The hash reads in pieces of this size: it runs in this thread beside a streamed PNG's bands and row
- * rebuilding, and a shorter hash update keeps the inflater waiting less.
+ * Files up to this size are hashed whole by WebCrypto, which works on the libuv thread pool: the calling
+ * thread stays free for the bands (and, for a PNG read row by row, for rebuilding rows). Larger files are
+ * hashed as a stream, never held in memory.
  */
-const HASH_READ_BYTES = 256 * 1024;
+const WHOLE_FILE_HASH_MAX_BYTES = 64 * 1024 * 1024;
+/** Streamed hashing reads in pieces of this size (each update runs in this thread). */
+const HASH_READ_BYTES = 1024 * 1024;
 
 export async function sha256OfFile(file: string): Promise<string> {
+  const { size } = await fsp.stat(file);
+  if (size <= WHOLE_FILE_HASH_MAX_BYTES) {
+    const digest = await webcrypto.subtle.digest('SHA-256', await fsp.readFile(file));
+    return Buffer.from(digest).toString('hex');
+  }
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(file, { highWaterMark: HASH_READ_BYTES }))
     hash.update(chunk as Buffer);

@@ -37,7 +37,7 @@ export class StreamedPngExecutor implements BandExecutor {
     // Shared memory only when workers read it (it cannot be handed back to the allocator early).
     const shared = pool ? new SharedArrayBuffer(bytes) : null;
     this.pixels = {
-      data: shared ? new Uint8Array(shared) : new Uint8Array(bytes),
+      data: shared ? new Uint8Array(shared) : new Uint8Array(Buffer.allocUnsafe(bytes).buffer, 0, bytes),
       shared,
       width: plan.width,
       height: plan.height,

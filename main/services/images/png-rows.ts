@@ -340,7 +340,8 @@ export async function readPngRows(
   signal?: AbortSignal,
 ): Promise<void> {
   if (target.length < plan.width * plan.height * 3) throw new Error('readPngRows: the target is too small');
-  const source = createReadStream(file, { highWaterMark: 1 << 20 });
+  // Reads of 256 KB: the first rows arrive sooner, and each inflated piece is small work for this thread.
+  const source = createReadStream(file, { highWaterMark: 256 * 1024 });
   const extractor = new ImageDataExtractor();
   // Large output chunks: each one is a round trip to the thread pool.
   const inflater = zlib.createInflate({ chunkSize: 1 << 20 });
