@@ -6,6 +6,7 @@
  * Bad input (unknown preset, parallel vectors, ROI off the image...) is refused before decoding.
  */
 import { createHash, webcrypto } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import fsp from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { AnalysisInputError } from '../../../shared/analysis/errors';
@@ -66,6 +67,21 @@ export function stripRowsFor(
 
 /** Below this size the bands run in the calling thread unless workers are asked for. */
 export const IN_THREAD_MAX_PIXELS = 8_000_000;
+/**
+ * Threads of its own pay off for an analysis only from this many cores. Measured on two cores (bench,
+ * 2026-11-26): a helper thread made the kernel 1.4x faster, but starting it and sharing the cores with
+ * libvips' decoding cost more (16.8 MP JPEG 146 -> 102 ms, 67 MP JPEG 468 -> 426 ms, 67 MP tiled TIFF
+ * 663 -> 655 ms in this thread alone). A pool passed in (the services keep one) has no start-up to pay.
+ */
+export const OWN_THREADS_MIN_CORES = 4;
+
+/** Helper threads to start for one analysis by default. */
+function defaultOwnWorkers(large: boolean, decodedRowByRow: boolean, afterPasses: boolean): number {
+  if (!large || availableParallelism() < OWN_THREADS_MIN_CORES) return 0;
+  // A PNG read row by row has its first pass run in this thread as rows arrive: threads only help the
+  // passes after it (automatic white point or threshold).
+  return !decodedRowByRow || afterPasses ? defaultHelperCount() : 0;
+}
 /** Default pixel limit (the services pass their own): 10 gigapixels, a 40x whole-slide scan. */
 export const DEFAULT_ANALYSIS_MAX_PIXELS = 10_000_000_000;
 
@@ -81,7 +97,8 @@ export interface AnalyzeFileOptions {
   region?: AnalysisRegion | null;
   /**
    * Worker threads; 0 runs the bands in this thread (no copy to shared memory, no thread start-up: the
-   * CLI's choice for small images). Default: threads from IN_THREAD_MAX_PIXELS up, this thread below.
+   * CLI's choice for small images). Default: threads from IN_THREAD_MAX_PIXELS up on machines with
+   * OWN_THREADS_MIN_CORES cores or more, this thread otherwise.
    */
   workers?: number;
   /**
@@ -216,13 +233,11 @@ export async function analyzeImageFile(
         ? await planPngRows(file, probed)
         : null;
     const large = probed.width * probed.height >= IN_THREAD_MAX_PIXELS;
-    // A streamed PNG's first pass runs in this thread as rows arrive; threads only pay off for the passes
-    // after it (automatic white point or threshold).
     const afterPasses = protocol.white === 'auto' || checked.threshold.method !== 'fixed';
     const workers =
       options.pool !== undefined
         ? (options.pool?.size ?? 0)
-        : (options.workers ?? (large && (!pngPlan || afterPasses) ? defaultHelperCount() : 0));
+        : (options.workers ?? defaultOwnWorkers(large, pngPlan !== null, afterPasses));
     // Start the threads and the hash while the image decodes.
     if (workers > 0 && options.pool === undefined) ownPool = startPool(workers);
     const pool = options.pool ?? ownPool;
