@@ -104,7 +104,8 @@ function pairChange(before: PooledFigures, after: PooledFigures, measure: Cohort
   return { absolute, relativePercent, foldChange, unavailable };
 }
 
-const pooledTimepoint = (subject: SubjectTimepoints, label: string): PooledFigures | null => {
+/** The subject's images at `label` pooled into one figure; null when it has none there. */
+export const pooledTimepoint = (subject: SubjectTimepoints, label: string): PooledFigures | null => {
   const fields = subject.timepoints.filter((t) => sameLabel(t.label, label)).flatMap((t) => t.fields);
   return fields.length === 0 ? null : figures(poolFields(fields));
 };
