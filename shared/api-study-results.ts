@@ -1,12 +1,14 @@
 /**
- * API methods of a study's results: the measurement of every image made with the study's protocol, and
- * the paired statistics between two timepoints (`dermaquant study stats`, CLI.md). Spread into
+ * API methods of a study's results: the measurement of every image made with the study's protocol, the
+ * paired statistics between two timepoints and the series across three or more (`dermaquant study
+ * stats`, CLI.md). Spread into
  * `apiSchema` in shared/api.ts.
  */
 import { z } from 'zod';
 import { ImageRecord, Subject, Timepoint } from './domain';
 import { MeasurementRecord, StudyProtocol } from './analysis/api-schemas';
 import type { CohortStats } from './stats/cohort';
+import type { SeriesStats } from './stats/series';
 
 const TimepointLabel = z.string().trim().min(1, 'a timepoint label cannot be empty').max(100);
 
@@ -42,5 +44,19 @@ export const studyResultsApi = {
       measure: z.enum(['fraction', 'area']).default('fraction'),
     }),
     output: z.custom<CohortStats>(),
+  },
+  /**
+   * The measure across three or more timepoints (`study stats --timepoints`): each subject's series,
+   * per-timepoint summaries and the Friedman test over the subjects measured at every one. `timepoints`
+   * defaults to every label, ordered by session. Refused when fewer than 3 labels are chosen, a label is
+   * repeated or names no timepoint, an image of those timepoints has no measurement with the current
+   * protocol, or `measure` is area and an image is uncalibrated.
+   */
+  getStudySeries: {
+    input: z.object({
+      timepoints: z.array(TimepointLabel).max(100).optional(),
+      measure: z.enum(['fraction', 'area']).default('fraction'),
+    }),
+    output: z.custom<SeriesStats>(),
   },
 } as const;

@@ -1,16 +1,35 @@
 /**
  * `dermaquant study stats DIR --baseline LABEL --followup LABEL [--measure fraction|area] [--json]`
- * (CLI.md): the paired change of every subject and the cohort statistics, from services.getStudyStats.
+ * (CLI.md): the paired change of every subject and the cohort statistics, from services.getStudyStats;
+ * with `--timepoints L1,L2,L3[,...]` instead, the series and the Friedman test (study-stats-series.ts).
  */
 import { Option, type Command } from 'commander';
 import type { CohortPair, CohortStats, PooledFigures } from '../../../shared/stats/cohort';
-import { commandAction, type CommandOutput } from '../cli-io';
+import { commandAction, UsageError, type CommandOutput } from '../cli-io';
 import { withStudy } from '../with-study';
+import { runSeriesStats } from './study-stats-series';
 
 interface StatsOptions {
   baseline: string;
   followup: string;
   measure: 'fraction' | 'area';
+}
+
+type GivenOptions = Partial<StatsOptions> & Pick<StatsOptions, 'measure'> & { timepoints?: string };
+
+/** Either a pair (--baseline and --followup) or a series (--timepoints), never both or half of one. */
+function statsMode(o: GivenOptions): { pair: StatsOptions } | { series: { timepoints: string } } {
+  const pairGiven = o.baseline !== undefined || o.followup !== undefined;
+  if (o.timepoints !== undefined) {
+    if (pairGiven) throw new UsageError('give either --timepoints or --baseline and --followup, not both');
+    return { series: { timepoints: o.timepoints } };
+  }
+  if (o.baseline === undefined || o.followup === undefined) {
+    throw new UsageError(
+      'give --baseline and --followup (two timepoints), or --timepoints L1,L2,L3 (three or more)',
+    );
+  }
+  return { pair: { baseline: o.baseline, followup: o.followup, measure: o.measure } };
 }
 
 const num = (v: number | null, digits = 4) => (v === null ? 'n/a' : Number(v.toPrecision(digits)).toString());
@@ -71,11 +90,15 @@ export function registerStudyStatsCommand(study: Command): void {
   study
     .command('stats')
     .description(
-      "pair each subject's baseline with its follow-up and compare the cohort (paired t, Wilcoxon)",
+      "pair each subject's baseline with its follow-up and compare the cohort (paired t, Wilcoxon), or follow the subjects across three or more timepoints (Friedman)",
     )
     .argument('<dir>', 'study folder')
-    .requiredOption('--baseline <label>', 'timepoint label of the before images')
-    .requiredOption('--followup <label>', 'timepoint label of the after images')
+    .option('--baseline <label>', 'timepoint label of the before images')
+    .option('--followup <label>', 'timepoint label of the after images')
+    .option(
+      '--timepoints <labels>',
+      'three or more timepoint labels, comma-separated, in order: the series and the Friedman test',
+    )
     .addOption(
       new Option('--measure <measure>', 'stained fraction (0..1) or stained area (um2, needs calibration)')
         .choices(['fraction', 'area'])
@@ -83,8 +106,14 @@ export function registerStudyStatsCommand(study: Command): void {
     )
     .option('--json', 'print one JSON document on stdout')
     .action(
-      commandAction(async (output, dir: string, options: StatsOptions) => {
+      commandAction(async (output, dir: string, given: GivenOptions) => {
+        const mode = statsMode(given);
         await withStudy(dir, async (services) => {
+          if ('series' in mode) {
+            await runSeriesStats(services, output, { ...mode.series, measure: given.measure });
+            return;
+          }
+          const options = mode.pair;
           const stats = await services.getStudyStats(options);
           for (const u of stats.unpaired) {
             output.note(

@@ -1,11 +1,14 @@
 /**
  * The results method group of the services object: each image's measurement made with the study's
- * current protocol, and the paired cohort statistics between two timepoints (shared/stats/cohort.ts).
+ * current protocol, the paired cohort statistics between two timepoints (shared/stats/cohort.ts) and the
+ * series across three or more (shared/stats/series.ts).
  */
 import type { ApiOutput, ApiParsedInput } from '../../../shared/api';
 import type { MeasurementRecord, StudyProtocol } from '../../../shared/analysis/api-schemas';
 import type { ImageResult, StudyResults } from '../../../shared/api-study-results';
+import { orderedTimepointLabels } from '../../../shared/reports/report-timepoints';
 import { cohortStats, sameLabel, type SubjectTimepoints } from '../../../shared/stats/cohort';
+import { seriesStats } from '../../../shared/stats/series';
 import { UserError } from '../errors';
 import type { Services } from '../types';
 import type { Measurement } from './repositories/measurement-repository';
@@ -13,7 +16,7 @@ import type { ServiceContext } from './service-context';
 import { buildStudyView } from './study-view';
 import type { OpenStudy } from './study-session';
 
-type ResultsMethods = Pick<Services, 'listStudyResults' | 'getStudyStats'>;
+type ResultsMethods = Pick<Services, 'listStudyResults' | 'getStudyStats' | 'getStudySeries'>;
 
 interface StoredParams {
   studyProtocol?: boolean;
@@ -164,6 +167,40 @@ function subjectsOf(chosen: ImageResult[]): SubjectTimepoints[] {
   return [...bySubject.values()];
 }
 
+const quoted = (labels: string[]) => labels.map((l) => `"${l}"`).join(', ');
+
+/**
+ * The labels a series runs over, as the study spells them: the ones asked for in that order, or every
+ * label by session. Refuses fewer than 3, repeats and unknown labels, naming the study's labels.
+ */
+function seriesLabels(results: StudyResults, wanted: string[] | undefined): string[] {
+  const ordered = orderedTimepointLabels(results.images);
+  if (wanted === undefined) {
+    if (ordered.length < 3) {
+      throw new UserError(
+        'INVALID_INPUT',
+        `A series needs at least 3 timepoints, and the study has ${ordered.length === 0 ? 'no images yet' : `only ${quoted(ordered)}`}: compare two with --baseline and --followup.`,
+      );
+    }
+    return ordered;
+  }
+  const repeated = wanted.filter((w, i) => wanted.findIndex((o) => sameLabel(o, w)) !== i);
+  if (repeated.length > 0) {
+    throw new UserError(
+      'INVALID_INPUT',
+      `The timepoint ${quoted(repeated)} is named more than once: name each timepoint once.`,
+    );
+  }
+  if (wanted.length < 3) {
+    throw new UserError(
+      'INVALID_INPUT',
+      `A series needs at least 3 timepoints (${wanted.length} given: ${quoted(wanted)}); the study's labels are ${quoted(ordered)}. To compare two, use --baseline and --followup.`,
+    );
+  }
+  refuseUnknownLabels(results, wanted);
+  return wanted.map((w) => ordered.find((l) => sameLabel(l, w))!);
+}
+
 export function resultsMethods(ctx: ServiceContext): ResultsMethods {
   return {
     async listStudyResults() {
@@ -192,6 +229,14 @@ export function resultsMethods(ctx: ServiceContext): ResultsMethods {
         );
       }
       return stats;
+    },
+
+    async getStudySeries(input: ApiParsedInput<'getStudySeries'>): Promise<ApiOutput<'getStudySeries'>> {
+      const results = studyResults(await ctx.session.require());
+      const labels = seriesLabels(results, input.timepoints);
+      const chosen = results.images.filter((r) => labels.some((l) => sameLabel(r.timepoint.label, l)));
+      refuseIncomplete(chosen, input.measure, results.protocol);
+      return seriesStats(subjectsOf(chosen), labels, input.measure);
     },
   };
 }
