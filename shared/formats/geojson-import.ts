@@ -16,6 +16,8 @@ import type { MultiPolygon, Polygon } from '../geometry/types';
 export type Rgb = [number, number, number];
 
 export interface ImportedFeature {
+  /** Position of the feature in the file (0-based), or 0 for a bare geometry. */
+  index: number;
   /** The feature's `id` when it has one (QuPath 0.4+: a UUID). */
   id: string | null;
   name: string | null;
@@ -181,6 +183,7 @@ function readFeature(
   }
   const legacyId = typeof feature.id === 'string' && /^Path\w+Object$/.test(feature.id);
   return {
+    index,
     id: feature.id == null || legacyId ? null : String(feature.id),
     name,
     objectType: readObjectType(feature, props),
