@@ -2,6 +2,7 @@ import packageJson from '../../package.json';
 import { AnalysisJobs } from './analysis/analysis-jobs';
 import { analysisMethods } from './analysis/analysis-services';
 import { annotationMethods } from './annotations/annotation-methods';
+import { importAnnotationMethods } from './annotations/import-annotations';
 import { importMethods } from './images/import-methods';
 import { tileMethods } from './images/tiles/tile-methods';
 import { EventHub } from './study/event-hub';
@@ -64,6 +65,7 @@ export function createServices(options: ServicesOptions): Services {
     ...tileMethods(ctx),
     ...analysis,
     ...annotationMethods(ctx),
+    ...importAnnotationMethods(ctx),
     ...resultsMethods(ctx),
     ...analyzeStudyMethods(ctx, analysis.analyzeImage),
     onEvent: (listener) => ctx.events.on(listener),

@@ -35,7 +35,7 @@ type AnnotationMethods = Pick<
 >;
 
 /** Refuses a change to a locked image; re-read inside the transaction so another process cannot slip by. */
-function refuseIfLocked(study: OpenStudy, imageId: number, change: string): void {
+export function refuseIfLocked(study: OpenStudy, imageId: number, change: string): void {
   const image = study.repos.images.getOrThrow(imageId);
   if (image.locked) {
     throw new UserError(
