@@ -18,6 +18,7 @@ import { orderedTimepointLabels } from '../../shared/reports/report-timepoints';
 import type { CohortMeasure, CohortPair, CohortStats } from '../../shared/stats/cohort';
 import type { ApiError } from '../../shared/result';
 import { useAppApi } from '../api/api-context';
+import { MeasureSelect } from './MeasureSelect';
 import { PairedChart } from './PairedChart';
 
 export interface CohortChoice {
@@ -138,17 +139,11 @@ export function CohortSection({
         <h2 id="cohort-heading">Cohort statistics</h2>
         <label className="field field-inline">Baseline {select('baseline')}</label>
         <label className="field field-inline">Follow-up {select('followup')}</label>
-        <label className="field field-inline">
-          Measure
-          <select
-            value={choice.measure}
-            onChange={(e) => onChoice({ ...choice, measure: e.target.value as CohortMeasure })}
-            data-testid="cohort-measure"
-          >
-            <option value="fraction">Stained fraction</option>
-            <option value="area">Stained area (µm²)</option>
-          </select>
-        </label>
+        <MeasureSelect
+          value={choice.measure}
+          onChange={(measure) => onChoice({ ...choice, measure })}
+          testId="cohort-measure"
+        />
       </div>
       {state.status === 'loading' && <p className="muted">Computing…</p>}
       {state.status === 'failed' && (

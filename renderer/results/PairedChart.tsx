@@ -2,12 +2,11 @@
  * The paired chart, in SVG: each subject's before and after joined by a line, on an axis from zero (as
  * the PDF report draws it, shared/reports/chart-scale.ts), so a change is never exaggerated.
  */
-import { axisScale } from '../../shared/reports/chart-scale';
 import type { ChartPoint } from '../../shared/reports/report-model';
+import { chartFrame, ValueAxis } from './ValueAxis';
 
 const W = 360;
 const H = 240;
-const PAD = { left: 56, right: 70, top: 14, bottom: 34 };
 
 export function PairedChart(props: {
   points: ChartPoint[];
@@ -17,11 +16,14 @@ export function PairedChart(props: {
 }) {
   const { points } = props;
   if (points.length === 0) return null;
-  const scale = axisScale(points.flatMap((p) => [p.before, p.after]));
-  const y = (v: number) =>
-    PAD.top + (1 - (v - scale.min) / (scale.max - scale.min)) * (H - PAD.top - PAD.bottom);
-  const xBefore = PAD.left + 40;
-  const xAfter = W - PAD.right - 30;
+  const frame = chartFrame(
+    points.flatMap((p) => [p.before, p.after]),
+    W,
+    H,
+  );
+  const { y } = frame;
+  const xBefore = frame.pad.left + 40;
+  const xAfter = W - frame.pad.right - 30;
   return (
     <svg
       className="paired-chart"
@@ -30,21 +32,7 @@ export function PairedChart(props: {
       aria-label={`${props.axisLabel} of each subject at ${props.baseline} and ${props.followup}`}
       data-testid="paired-chart"
     >
-      {scale.ticks.map((t) => (
-        <g key={t}>
-          <line x1={PAD.left} x2={W - PAD.right} y1={y(t)} y2={y(t)} className="chart-grid" />
-          <text x={PAD.left - 6} y={y(t)} className="chart-tick" textAnchor="end" dominantBaseline="middle">
-            {t}
-          </text>
-        </g>
-      ))}
-      <text
-        className="chart-axis-label"
-        transform={`translate(12 ${(H - PAD.bottom + PAD.top) / 2}) rotate(-90)`}
-        textAnchor="middle"
-      >
-        {props.axisLabel}
-      </text>
+      <ValueAxis frame={frame} label={props.axisLabel} />
       {points.map((p) => (
         <g
           key={p.subject}

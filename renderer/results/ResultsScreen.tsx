@@ -1,6 +1,6 @@
 /**
  * The study's Results screen (route #/results): the protocol, "Analyse all", the results table, the
- * cohort statistics with the paired chart, and the exports: in the app what the command line's
+ * cohort statistics with the paired chart, the series across three or more timepoints, and the exports: in the app what the command line's
  * `study protocol / analyze / stats / export` do, over the same services.
  */
 import { useState } from 'react';
@@ -11,6 +11,7 @@ import { CohortSection, type CohortChoice } from './CohortSection';
 import { ExportBar } from './ExportBar';
 import { ProtocolSection } from './ProtocolSection';
 import { ResultsTable } from './ResultsTable';
+import { SeriesSection } from './SeriesSection';
 import { useStudyAnalysis } from './use-study-analysis';
 import { useStudyResults } from './use-study-results';
 import './results.css';
@@ -74,6 +75,7 @@ export function ResultsScreen({ view, onBack }: { view: StudyView; onBack: () =>
         <ResultsTable results={results} />
       </section>
       <CohortSection results={results} choice={choice} onChoice={setPicked} />
+      <SeriesSection results={results} />
       <ExportBar choice={choice} />
     </main>
   );

@@ -6,23 +6,13 @@
  */
 import fs from 'node:fs/promises';
 import type { Page } from 'playwright';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CohortStats } from '../../shared/stats/cohort';
+import { stainedBlockPng } from '../helpers/cli-run';
 import { apiOf } from './helpers/http-api';
 import { missingPrerequisites, startWebSession, type WebSession } from './helpers/web-session';
 
 const SHOTS = '/tmp/dq-results-screens';
-
-/** 100 x 100 white with `stained` pixels of the purple preset's pure stain colour: known exactly. */
-async function stainedBlockPng(stained: number, variant: number): Promise<Buffer> {
-  const pixels = Buffer.alloc(100 * 100 * 3, 255);
-  for (let i = 0; i < stained; i++) pixels.set([140, 80, 170], i * 3);
-  pixels[pixels.length - 3] = 255 - variant;
-  return sharp(pixels, { raw: { width: 100, height: 100, channels: 3 } })
-    .png()
-    .toBuffer();
-}
 
 const STUDY = [
   { code: 'S01', baseline: 300, followup: 900 },

@@ -22,13 +22,18 @@ export function runCliJson(...args: string[]) {
  * threshold 0.15 and `--tissue none`, exactly `stainedPx` of 10 000 pixels are stained. `variant` tints the
  * last pixel a little (far below the threshold), so images with the same count are different files.
  */
-export async function writeStainedBlockPng(file: string, stainedPx: number, variant = 0): Promise<string> {
+export async function stainedBlockPng(stainedPx: number, variant = 0): Promise<Buffer> {
   const pixels = Buffer.alloc(100 * 100 * 3, 255);
   for (let i = 0; i < stainedPx; i++) pixels.set([140, 80, 170], i * 3);
   pixels[pixels.length - 3] = 255 - (variant % 16);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  await sharp(pixels, { raw: { width: 100, height: 100, channels: 3 } })
+  return sharp(pixels, { raw: { width: 100, height: 100, channels: 3 } })
     .png()
-    .toFile(file);
+    .toBuffer();
+}
+
+/** stainedBlockPng written to `file` (its folder made as needed). */
+export async function writeStainedBlockPng(file: string, stainedPx: number, variant = 0): Promise<string> {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, await stainedBlockPng(stainedPx, variant));
   return file;
 }
