@@ -4,6 +4,7 @@ import type { ImageRecord, ImportOutcome, StudyView } from '../../../shared/doma
 import { createServices, type Services } from '../../services';
 import { withStudy } from '../with-study';
 import { registerStudyAnalyzeCommand } from './study-analyze';
+import { registerStudyAnnotationsCommand } from './study-annotations';
 import { registerStudyExportCommand } from './study-export';
 import { registerStudyProtocolCommand } from './study-protocol';
 import { registerStudyStatsCommand } from './study-stats';
@@ -208,4 +209,5 @@ export const registerStudyCommands: RegisterCommands = (program: Command) => {
   registerStudyAnalyzeCommand(study);
   registerStudyStatsCommand(study);
   registerStudyExportCommand(study);
+  registerStudyAnnotationsCommand(study);
 };
