@@ -3,6 +3,7 @@ import { polygonArea, polylineLength } from '../../shared/geometry/measure';
 import { calibrationSourceLabel, formatUmPerPx } from '../study/format';
 import type { Side } from '../viewer/pair-cameras';
 import { changeClassOfSelected, copyRoi, deleteSelected, detectInRegion, setLock, sideName } from './actions';
+import { AnnotationImport } from './AnnotationImport';
 import { formatPx, formatUm2 } from './format';
 import { MeasurementsTable } from './MeasurementsTable';
 import type { ImageEditSession } from './session';
@@ -126,7 +127,7 @@ function SelectionDetails({
   );
 }
 
-/** One image's column of the side panel: calibration, measurements, selection, lock and copy. */
+/** One image's column of the side panel: calibration, measurements, selection, lock, copy and import. */
 export function ImagePanel({ store, api, side }: { store: PairEditorStore; api: ApiClient; side: Side }) {
   const slot = store.slots[side];
   const session = slot.status === 'ready' ? slot.session : null;
@@ -179,7 +180,7 @@ export function ImagePanel({ store, api, side }: { store: PairEditorStore; api: 
         </p>
       )}
       {session && (
-        <>
+        <AnnotationImport store={store} side={side} disabled={busy !== null || session.locked}>
           <MeasurementsTable store={store} session={session} testId={`measurements-${role}`} />
           <SelectionDetails store={store} api={api} side={side} session={session} />
           <div className="editor-buttons">
@@ -214,7 +215,7 @@ export function ImagePanel({ store, api, side }: { store: PairEditorStore; api: 
               {busy}
             </p>
           )}
-        </>
+        </AnnotationImport>
       )}
     </section>
   );

@@ -54,11 +54,11 @@ export async function loadPair(
  * Resolves once no gesture is open on the image: a result that arrives while the user is drawing (a
  * detection, a copy) must become a step of its own, not part of their stroke.
  */
-async function whenIdle(session: ImageEditSession): Promise<void> {
+export async function whenIdle(session: ImageEditSession): Promise<void> {
   while (session.history.inGesture) await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
-function report<T>(
+export function report<T>(
   store: PairEditorStore,
   result: Result<T>,
   success?: string,

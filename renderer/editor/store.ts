@@ -3,6 +3,7 @@
  * its settings, and which image the keyboard acts on. React reads it through useSyncExternalStore
  * (use-store.ts); the pointer hot path (brush dabs) never goes through React.
  */
+import type { AnnotationImportReport } from '../../shared/api-annotation-import';
 import type { AnnotationClass, ClassRole } from '../../shared/annotations/types';
 import type { ImageRecord } from '../../shared/domain';
 import type { ApiError } from '../../shared/result';
@@ -65,6 +66,8 @@ export class PairEditorStore {
   helpOpen = false;
   message: EditorMessage | null = null;
   calibration: PendingCalibration | null = null;
+  /** What the last annotation import on each side brought in and left out, until dismissed. */
+  importReports: [AnnotationImportReport | null, AnnotationImportReport | null] = [null, null];
   /** Long-running actions per side (detect, copy, lock), shown as busy. */
   busy: [string | null, string | null] = [null, null];
   readonly controllers: [SideController | null, SideController | null] = [null, null];
@@ -181,6 +184,11 @@ export class PairEditorStore {
 
   setBusy(side: Side, what: string | null): void {
     this.busy[side] = what;
+    this.changed();
+  }
+
+  setImportReport(side: Side, report: AnnotationImportReport | null): void {
+    this.importReports[side] = report;
     this.changed();
   }
 
