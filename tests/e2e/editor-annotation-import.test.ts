@@ -6,37 +6,16 @@
  * on the after image's panel imports too.
  */
 import type { Page } from 'playwright';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeSlide, type Slide, type Vec3 } from '../helpers/beer-lambert';
 import { qupathRectangles } from '../helpers/imagej-roi-writer';
+import { groupedPx, purpleSlide, slidePng } from './helpers/purple-slide';
 import { openPairStudy, type apiOf } from './helpers/http-api';
 import { missingPrerequisites, screenshot, startWebSession, type WebSession } from './helpers/web-session';
 
-const PURPLE: Vec3 = [0.44, 0.85, 0.3];
-const PINK: Vec3 = [0.07, 0.99, 0.11];
-
-const slide = (width: number, height: number, seed: number): Slide =>
-  makeSlide({
-    width,
-    height,
-    target: PURPLE,
-    counter: PINK,
-    targetAmount: 0.6,
-    counterAmount: 0.3,
-    tissue: 'full',
-    blobs: [{ cx: width * 0.4, cy: height * 0.4, r: 60 }],
-    noise: 1,
-    seed,
-  });
-
-const BEFORE = slide(900, 700, 31);
-const AFTER = slide(800, 600, 32);
-const png = (s: Slide) =>
-  sharp(s.rgb, { raw: { width: s.width, height: s.height, channels: 3 } })
-    .png()
-    .toBuffer();
-const grouped = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
+const BEFORE = purpleSlide(900, 700, 31);
+const AFTER = purpleSlide(800, 600, 32);
+const png = slidePng;
+const grouped = groupedPx;
 
 /** A region of interest of 400 x 300 px, a new class, an exclusion reaching past the image, a point. */
 function qupathExport(): string {

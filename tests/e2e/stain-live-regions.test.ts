@@ -5,43 +5,16 @@
  * "Measure again". The exact analysed area must then be the rectangle's pixel count.
  */
 import type { Page } from 'playwright';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeSlide, type Slide, type Vec3 } from '../helpers/beer-lambert';
+import { groupedPx, purpleSlide, slidePng } from './helpers/purple-slide';
 import { openPairStudy, type apiOf } from './helpers/http-api';
 import { drag, readCamera, screenAt } from './helpers/viewer';
 import { missingPrerequisites, screenshot, startWebSession, type WebSession } from './helpers/web-session';
 
-// The `purple` preset's vectors (shared/analysis/presets.ts), as in stain-panel.test.ts.
-const PURPLE: Vec3 = [0.44, 0.85, 0.3];
-const PINK: Vec3 = [0.07, 0.99, 0.11];
-
-const slide = (width: number, height: number, seed: number): Slide =>
-  makeSlide({
-    width,
-    height,
-    target: PURPLE,
-    counter: PINK,
-    targetAmount: 0.6,
-    counterAmount: 0.3,
-    tissue: 'full',
-    blobs: [
-      { cx: width * 0.4, cy: height * 0.4, r: 60 },
-      { cx: width * 0.6, cy: height * 0.6, r: 40 },
-    ],
-    noise: 1,
-    seed,
-  });
-
-const BEFORE = slide(900, 700, 21);
-const AFTER = slide(800, 600, 22);
-
-const png = (s: Slide) =>
-  sharp(s.rgb, { raw: { width: s.width, height: s.height, channels: 3 } })
-    .png()
-    .toBuffer();
-
-const grouped = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
+const BEFORE = purpleSlide(900, 700, 21);
+const AFTER = purpleSlide(800, 600, 22);
+const png = slidePng;
+const grouped = groupedPx;
 
 /** Pixels whose centre (i + 0.5) lies in [from, to): the analysis' rasterisation rule on one axis. */
 const centresIn = (from: number, to: number) => Math.max(0, Math.ceil(to - 0.5) - Math.ceil(from - 0.5));

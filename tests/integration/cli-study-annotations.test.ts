@@ -15,6 +15,9 @@ import { useTempDirs } from '../helpers/temp-dir';
 
 beforeAll(() => ensureMainBuilt(), 120_000);
 
+const importCli = (dir: string, ...args: string[]) => cli('study', 'annotations', dir, ...args);
+const importCliJson = (dir: string, ...args: string[]) => cliJson('study', 'annotations', dir, ...args);
+
 describe('dermaquant study annotations --import (child process, real study)', () => {
   const tempDir = useTempDirs('dq-cli-annotations-');
 
@@ -38,7 +41,7 @@ describe('dermaquant study annotations --import (child process, real study)', ()
         { box: [200, 200, 300, 300], className: 'Exclude' },
       ]),
     );
-    const run = cliJson('study', 'annotations', dir, '--image', 'SLIDE.PNG', '--import', geojson);
+    const run = importCliJson(dir, '--image', 'SLIDE.PNG', '--import', geojson);
     expect(run.status, run.stderr).toBe(0);
     expect(run.json).toMatchObject({
       image: { fileName: 'slide.png' },
@@ -51,7 +54,7 @@ describe('dermaquant study annotations --import (child process, real study)', ()
 
     const zip = path.join(root, 'RoiSet.zip');
     fs.writeFileSync(zip, writeRoiSet({ '0001.roi': writeImageJRoi('rect', [60, 60, 90, 90]) }));
-    const text = cli('study', 'annotations', dir, '--image', '1', '--import', zip, '--class', 'exclude');
+    const text = importCli(dir, '--image', '1', '--import', zip, '--class', 'exclude');
     expect(text.status, text.stderr).toBe(0);
     expect(text.stdout).toContain('imported 1 shape from RoiSet.zip into slide.png\n  Exclude\n');
 
@@ -69,32 +72,14 @@ describe('dermaquant study annotations --import (child process, real study)', ()
     const dir = await studyWithImage(root);
     const roi = path.join(root, 'box.roi');
     fs.writeFileSync(roi, writeImageJRoi('rect', [5, 5, 45, 25]));
-    const unknownImage = cli('study', 'annotations', dir, '--image', 'other.png', '--import', roi);
+    const unknownImage = importCli(dir, '--image', 'other.png', '--import', roi);
     expect([unknownImage.status, unknownImage.stderr]).toEqual([
       1,
       expect.stringMatching(/^dermaquant: No image of the study is named other\.png/),
     ]);
-    const unknownClass = cli(
-      'study',
-      'annotations',
-      dir,
-      '--image',
-      'slide.png',
-      '--import',
-      roi,
-      '--class',
-      'Nope',
-    );
+    const unknownClass = importCli(dir, '--image', 'slide.png', '--import', roi, '--class', 'Nope');
     expect(unknownClass.stderr).toMatch(/no class named "Nope"; its classes are "Region of interest"/);
-    const notAnnotations = cli(
-      'study',
-      'annotations',
-      dir,
-      '--image',
-      'slide.png',
-      '--import',
-      path.join(root, 'slide.png'),
-    );
+    const notAnnotations = importCli(dir, '--image', 'slide.png', '--import', path.join(root, 'slide.png'));
     expect([notAnnotations.status, notAnnotations.stderr]).toEqual([
       1,
       expect.stringMatching(/slide\.png is not an annotation file/),
@@ -103,9 +88,9 @@ describe('dermaquant study annotations --import (child process, real study)', ()
     const services = createServices({ studyDir: dir });
     await must(services, 'setImageLock', { imageId: 1, locked: true });
     services.close();
-    const locked = cliJson('study', 'annotations', dir, '--image', 'slide.png', '--import', roi);
+    const locked = importCliJson(dir, '--image', 'slide.png', '--import', roi);
     expect(locked.status).toBe(1);
     expect(locked.json).toMatchObject({ error: { code: 'LOCKED' } });
-    expect(cli('study', 'annotations', dir, '--image', 'slide.png').status).toBe(2);
+    expect(importCli(dir, '--image', 'slide.png').status).toBe(2);
   });
 });
