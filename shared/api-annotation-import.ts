@@ -1,7 +1,7 @@
 /**
  * Importing annotations drawn elsewhere (QuPath GeoJSON, ImageJ .roi, ImageJ RoiSet .zip) into an
  * image: one method, shared by the editor, browser mode and `dermaquant study annotations --import`.
- * The file travels as a staged upload (see UPLOAD_METHOD in api.ts), so its bytes never pass through JSON.
+ * The file travels as a staged upload (see UPLOAD_METHODS in api.ts), so its bytes never pass through JSON.
  */
 import { z } from 'zod';
 import { AnnotationClassSchema } from './annotations/types';

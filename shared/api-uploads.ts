@@ -1,5 +1,5 @@
 /**
- * Uploads: the bytes travel by each transport's own way (see UPLOAD_METHOD in api.ts) and are staged in
+ * Uploads: the bytes travel by each transport's own way (see UPLOAD_METHODS in api.ts) and are staged in
  * the study folder; API methods then refer to them by id. Kept apart from api.ts so method groups
  * declared in their own modules (images, annotation import) can use them without a cycle.
  */

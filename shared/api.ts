@@ -133,12 +133,24 @@ export interface EventPayloads {
 }
 
 /**
- * Uploads are not JSON methods: each transport carries the bytes its own way (HTTP: `POST /upload`
- * with the raw file as body and `?name=FILE`; Electron: `invoke('uploadFile', { fileName, bytes })`
- * with a Uint8Array). Both stage the file inside the study folder and answer `Result<StagedUpload>`;
- * `importImages` then imports staged uploads by id.
+ * Uploads are not JSON methods: each transport carries the bytes its own way. HTTP: `POST /upload` with
+ * the raw file as body and `?name=FILE`. Electron: in chunks over the one invoke channel, so a file of
+ * several GB is never held whole in memory nor sent as one IPC message: `uploadBegin { fileName, size }`
+ * answers `{ uploadId }`, then `uploadChunk { uploadId, offset, bytes }` in order (bytes a Uint8Array of
+ * at most UPLOAD_CHUNK_MAX_BYTES), then `uploadEnd { uploadId }`, or `uploadAbort { uploadId }`. Both
+ * stage the file inside the study folder and answer `Result<StagedUpload>`; `importImages` then imports
+ * staged uploads by id.
  */
-export const UPLOAD_METHOD = 'uploadFile';
+export const UPLOAD_METHODS = {
+  begin: 'uploadBegin',
+  chunk: 'uploadChunk',
+  end: 'uploadEnd',
+  abort: 'uploadAbort',
+} as const;
+/** The slice the Electron renderer reads and sends at a time. */
+export const UPLOAD_SLICE_BYTES = 8 * 1024 * 1024;
+/** The largest chunk the Electron main process accepts. */
+export const UPLOAD_CHUNK_MAX_BYTES = 16 * 1024 * 1024;
 export const UploadMeta = z.object({ fileName: UploadFileName });
 
 /** Kinds of image asset the image routes serve (HTTP `/image/ID/KIND`, Electron `dq-image://image/ID/KIND`). */

@@ -1,11 +1,12 @@
 import type { BrowserWindow, IpcMain, IpcMainInvokeEvent } from 'electron';
-import { apiSchema, isApiMethod, UPLOAD_METHOD, UploadMeta } from '../../shared/api';
+import { apiSchema, isApiMethod } from '../../shared/api';
 import { EXPORT_METHOD } from '../../shared/api-study-export';
 import { fail, ok, type Result } from '../../shared/result';
 import { dispatch } from '../services/dispatch';
 import { toApiError } from '../services/errors';
 import type { Services } from '../services/types';
 import { isAppUrl } from './app-origin';
+import { createChunkedUploads, isUploadMethod, type ChunkedUploadOptions } from './chunked-uploads';
 import { INVOKE_CHANNEL } from './ipc-channels';
 
 export interface InvokeHandlerOptions {
@@ -19,6 +20,8 @@ export interface InvokeHandlerOptions {
   onStudyOpened?: (dir: string) => void;
   /** `invoke('exportStudyFile', request)`: build an export and save it where the user chooses. */
   exportStudyFile?: (input: unknown) => Promise<Result<unknown>>;
+  /** For tests: the timer behind the idle timeout of chunked uploads. */
+  uploads?: ChunkedUploadOptions;
 }
 
 export type InvokeHandler = (
@@ -33,12 +36,13 @@ export type InvokeHandler = (
  */
 export function createInvokeHandler(options: InvokeHandlerOptions): InvokeHandler {
   const { services } = options;
+  const uploads = createChunkedUploads(services, options.uploads);
   return async (senderUrl, method, input) => {
     if (!isAppUrl(senderUrl)) {
       console.error(`[dermaquant] refused IPC call from ${String(senderUrl)}`);
       return fail('FORBIDDEN', 'Refused: the call did not come from the DermaQuant window.');
     }
-    if (method === UPLOAD_METHOD) return stageUpload(services, input);
+    if (isUploadMethod(method)) return uploads(method, input);
     if (method === EXPORT_METHOD && options.exportStudyFile) return options.exportStudyFile(input);
     if (!isApiMethod(method)) return dispatch(services, method, input); // answers UNKNOWN_METHOD
     if (method === 'createStudy') return createStudyInChosenFolder(options, input);
@@ -81,26 +85,6 @@ export function registerIpc(
     // senderFrame is non-null here (checked above); its URL must still be the app's own.
     return handler(event.senderFrame?.url ?? null, method, input);
   });
-}
-
-async function stageUpload(services: Services, input: unknown): Promise<Result<unknown>> {
-  const fields = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
-  const meta = UploadMeta.safeParse({ fileName: fields.fileName });
-  if (!meta.success) {
-    const reason = meta.error.issues[0]?.message ?? 'it is not a file name';
-    return fail('INVALID_INPUT', `The upload's file name cannot be used: ${reason}.`);
-  }
-  if (!(fields.bytes instanceof Uint8Array)) {
-    return fail(
-      'INVALID_INPUT',
-      `The upload of ${meta.data.fileName} carried no bytes (expected a Uint8Array).`,
-    );
-  }
-  try {
-    return ok(await services.stageUpload(fields.bytes, meta.data.fileName));
-  } catch (err) {
-    return { ok: false, error: toApiError(err) };
-  }
 }
 
 async function createStudyInChosenFolder(

@@ -6,7 +6,7 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { EVENT_CHANNEL, INVOKE_CHANNEL } from './ipc-channels';
 
-/** `invoke('uploadFile', { fileName, bytes })` uploads; every other method is an API method. */
+/** `invoke(method, input)` on the one invoke channel: API methods, uploads in chunks and exports alike. */
 function invoke(method: string, input?: unknown): Promise<unknown> {
   if (typeof method !== 'string') return Promise.reject(new TypeError('invoke needs a method name'));
   return ipcRenderer.invoke(INVOKE_CHANNEL, method, input);

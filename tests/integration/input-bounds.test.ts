@@ -199,10 +199,7 @@ describe('uploaded file names', () => {
     const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#884488' } })
       .png()
       .toBuffer();
-    const upload = await handler(app, 'uploadFile', {
-      fileName: 'a\u202Egnp.exe',
-      bytes: new Uint8Array(png),
-    });
+    const upload = await handler(app, 'uploadBegin', { fileName: 'a\u202Egnp.exe', size: png.length });
     expect(codeOf(upload)).toBe('INVALID_INPUT');
     expect(messageOf(upload)).toMatch(/text-direction override/);
     const staged = { uploadId: 'A'.repeat(24), fileName: 'x/../../y.png' };

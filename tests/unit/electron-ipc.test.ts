@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { BrowserWindow, IpcMain, IpcMainInvokeEvent } from 'electron';
-import sharp from 'sharp';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createInvokeHandler, registerIpc, type InvokeHandler } from '../../main/electron/ipc';
 import { INVOKE_CHANNEL } from '../../main/electron/ipc-channels';
@@ -57,9 +56,7 @@ describe('IPC sender check', () => {
     expect(codeOf(result)).toBe('FORBIDDEN');
     expect(choose).not.toHaveBeenCalled();
     expect(fs.existsSync(dir)).toBe(false);
-    expect(
-      codeOf(await handler(senderUrl, 'uploadFile', { fileName: 'a.png', bytes: new Uint8Array(4) })),
-    ).toBe('FORBIDDEN');
+    expect(codeOf(await handler(senderUrl, 'uploadBegin', { fileName: 'a.png', size: 4 }))).toBe('FORBIDDEN');
   });
 });
 
@@ -69,6 +66,7 @@ describe('IPC method allow-list', () => {
     'createStudyAt',
     'studyDir',
     'stageUpload',
+    'uploadFile',
     'imageAsset',
     'close',
     'toString',
@@ -118,37 +116,6 @@ describe('IPC calls reach the services', () => {
     expect(result.ok).toBe(false);
     expect(result.ok ? '' : result.error.message).toMatch(/not empty/);
     expect(fs.readdirSync(dir)).toEqual(['thesis.docx']);
-  });
-
-  it('uploads bytes through uploadFile and imports them', async () => {
-    const dir = path.join(tempDir(), 'trial');
-    const { handler } = setUp(async () => dir);
-    valueOf(await handler(APP, 'createStudy', { name: 'Pilot' }));
-    const subject = valueOf<{ id: number }>(await handler(APP, 'addSubject', { code: 'S-01' }));
-    const timepoint = valueOf<{ id: number }>(
-      await handler(APP, 'addTimepoint', { subjectId: subject.id, label: 'Before' }),
-    );
-    const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#8a4f9e' } })
-      .png()
-      .toBuffer();
-    const staged = valueOf<{ uploadId: string; fileName: string }>(
-      await handler(APP, 'uploadFile', { fileName: 'before.png', bytes: new Uint8Array(png) }),
-    );
-    expect(staged.fileName).toBe('before.png');
-    const outcome = valueOf<{ imported: { width: number; fileName: string }[] }>(
-      await handler(APP, 'importImages', { timepointId: timepoint.id, uploads: [staged] }),
-    );
-    expect(outcome.imported).toEqual([expect.objectContaining({ width: 64, fileName: 'before.png' })]);
-  });
-
-  it('refuses an upload without a name or without bytes', async () => {
-    const { handler } = setUp();
-    expect(codeOf(await handler(APP, 'uploadFile', { bytes: new Uint8Array(3) }))).toBe('INVALID_INPUT');
-    expect(codeOf(await handler(APP, 'uploadFile', { fileName: 'a.png' }))).toBe('INVALID_INPUT');
-    expect(codeOf(await handler(APP, 'uploadFile', { fileName: 'a.png', bytes: [1, 2, 3] }))).toBe(
-      'INVALID_INPUT',
-    );
-    expect(codeOf(await handler(APP, 'uploadFile', null))).toBe('INVALID_INPUT');
   });
 });
 

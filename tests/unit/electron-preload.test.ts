@@ -39,8 +39,12 @@ describe('preload bridge', () => {
     await bridge.invoke('getStudy', {});
     expect(invoke).toHaveBeenLastCalledWith(INVOKE_CHANNEL, 'getStudy', {});
     const bytes = new Uint8Array([1, 2, 3]);
-    await bridge.invoke('uploadFile', { fileName: 'a.png', bytes });
-    expect(invoke).toHaveBeenLastCalledWith(INVOKE_CHANNEL, 'uploadFile', { fileName: 'a.png', bytes });
+    await bridge.invoke('uploadChunk', { uploadId: 'u', offset: 0, bytes });
+    expect(invoke).toHaveBeenLastCalledWith(INVOKE_CHANNEL, 'uploadChunk', {
+      uploadId: 'u',
+      offset: 0,
+      bytes,
+    });
   });
 
   it('delivers only the subscribed event, without the IPC event object, until unsubscribed', () => {
