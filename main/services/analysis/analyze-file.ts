@@ -6,7 +6,6 @@
  * Bad input (unknown preset, parallel vectors, ROI off the image...) is refused before decoding.
  */
 import { createHash, webcrypto } from 'node:crypto';
-import { availableParallelism } from 'node:os';
 import fsp from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { AnalysisInputError } from '../../../shared/analysis/errors';
@@ -32,7 +31,7 @@ import { StreamedPngExecutor } from './streamed-png-executor';
 import type { ProbedImage } from '../images/probe';
 import { SplitDecodeExecutor, splitRowFor } from './split-decode-executor';
 import { StripExecutor } from './strip-executor';
-import { defaultHelperCount, startPool, type AnalysisWorkerPool } from './worker-pool';
+import { availableCores, defaultHelperCount, startPool, type AnalysisWorkerPool } from './worker-pool';
 
 /** Default band: about 260 000 pixels: small per-band buffers, and enough bands to keep every worker busy. */
 export const DEFAULT_BAND_PIXELS = 1 << 18;
@@ -77,7 +76,7 @@ export const OWN_THREADS_MIN_CORES = 4;
 
 /** Helper threads to start for one analysis by default. */
 function defaultOwnWorkers(large: boolean, decodedRowByRow: boolean, afterPasses: boolean): number {
-  if (!large || availableParallelism() < OWN_THREADS_MIN_CORES) return 0;
+  if (!large || availableCores() < OWN_THREADS_MIN_CORES) return 0;
   // A PNG read row by row has its first pass run in this thread as rows arrive: threads only help the
   // passes after it (automatic white point or threshold).
   return !decodedRowByRow || afterPasses ? defaultHelperCount() : 0;

@@ -41,11 +41,11 @@ export function findWorkerScript(): string {
 /** Threads to add to the calling thread, which takes bands too (HybridExecutor): one per other core. */
 export const defaultHelperCount = (): number => Math.max(1, defaultWorkerCount() - 1);
 
-export const defaultWorkerCount = (): number =>
-  Math.max(
-    1,
-    Math.min(4, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length),
-  );
+/** The cores this process may use (availableParallelism where Node has it). */
+export const availableCores = (): number =>
+  typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+
+export const defaultWorkerCount = (): number => Math.max(1, Math.min(4, availableCores()));
 
 interface Pending {
   resolve: (value: unknown) => void;
